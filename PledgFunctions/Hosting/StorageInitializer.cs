@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using PledgFunctions.Merchants;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Hosting;
+
+/// <summary>Creates the tables and queues and ensures the configured merchants. Runs in the
+/// background and keeps retrying, so the service starts (and answers 503) while storage is down,
+/// and heals by itself when storage comes back.</summary>
+internal sealed class StorageInitializer(
+    StorageClients storage, StorageHealth health, MerchantStore merchants,
+    IOptions<PledgOptions> options, ILogger<StorageInitializer> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
+
+    /// <summary>Completes after the first successful initialization (tests and the dev launcher wait on it).</summary>
+    public Task FirstInitialization => _first.Task;
+    private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!health.Initialized)
+            {
+                try
+                {
+                    await InitializeAsync(stoppingToken);
+                    health.MarkInitialized();
+                    _first.TrySetResult();
+                    logger.LogInformation("Storage ready: {Tables} tables, {Queues} queues, {Merchants} merchant(s) ensured",
+                        storage.AllTables.Count(), storage.AllQueues.Count(), options.Value.BootstrapMerchants.Count);
+                }
+                catch (Exception e) when (StorageErrors.IsUnavailable(e) || StorageErrors.IsMissingResource(e))
+                {
+                    logger.LogWarning("Storage not reachable yet ({Error}); retrying in {Delay}", e.GetBaseException().Message, RetryEvery);
+                }
+            }
+            try { await health.WaitForReinitializeRequestAsync(RetryEvery, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private async Task InitializeAsync(CancellationToken ct)
+    {
+        await Task.WhenAll(storage.AllTables.Select(t => t.CreateIfNotExistsAsync(ct)));
+        await Task.WhenAll(storage.AllQueues.Select(q => q.CreateIfNotExistsAsync(cancellationToken: ct)));
+        foreach (var merchant in options.Value.BootstrapMerchants)
+            await merchants.EnsureAsync(merchant.Name, merchant.ApiKey, merchant.WebhookSecret, ct);
+    }
+}

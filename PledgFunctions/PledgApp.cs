@@ -1,0 +1,44 @@
+using Scalar.AspNetCore;
+using PledgFunctions.Errors;
+using PledgFunctions.Hosting;
+using PledgFunctions.Merchants;
+using PledgFunctions.Purchases;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions;
+
+/// <summary>The whole service as a recipe. <see cref="Build"/> is shared by <c>Program</c>, the
+/// tests (which pass their own Azurite and clock through its configure callback) and the
+/// benchmarks.</summary>
+public static class PledgApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddLocalSettings(args);        // Development: local.settings(.sample).json Values, like `func start`
+        builder.UseCustomHandlerPort();        // under the Functions host: listen on FUNCTIONS_CUSTOMHANDLER_PORT
+        builder.Services.AddSingleton(TimeProvider.System);
+        configure?.Invoke(builder);
+
+        builder.Services.AddPledgOptions();    // Pledg:* bound and validated at start
+        builder.Services.AddApiErrors();       // problem+json with a code for every error
+        builder.Services.AddStorage();         // Table/Queue clients and thin wrappers
+        builder.Services.AddHostedService<DevelopmentStorageLauncher>(); // starts Azurite for `dotnet run`
+        builder.Services.AddSingleton<StorageInitializer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>()); // tables, queues, merchants
+        builder.Services.AddMerchants();       // Bearer API keys, stored hashed
+        builder.Services.AddPurchases();
+        builder.Services.ConfigureHttpJsonOptions(o => JsonBody.Configure(o.SerializerOptions));
+        builder.Services.AddOpenApiDocument();
+
+        var app = builder.Build();
+        app.UseApiErrors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();                      // /openapi/v1.json
+        app.MapScalarApiReference("/docs");    // browsable reference
+        app.MapHealth();                       // GET /api/health
+        app.MapPurchases();                    // merchant API
+        return app;
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PledgFunctions.Errors;
+using PledgFunctions.Lifecycle;
+using PledgFunctions.Merchants;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Purchases;
+
+/// <summary><c>POST /api/purchases/{id}/cancel</c>: INITIALIZED and not yet paid by the
+/// organizer → FAILED (cancelled), in one transaction conditioned on the purchase's ETag.</summary>
+public static class CancelPurchase
+{
+    public const int MaxReasonLength = 500;
+
+    public static async Task<Results<Ok<PurchaseView>, ProblemHttpResult>> HandleAsync(
+        string id, HttpRequest request, Merchant merchant, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync(request, ct);
+        if (body is null) return JsonBody.TooLarge();
+        if (!JsonBody.TryParse<CancelPurchaseRequest>(body, optional: true, out var input, out var problem)) return problem!;
+        if (input?.Reason is { Length: > MaxReasonLength })
+            return ApiProblem.Validation("reason", $"At most {MaxReasonLength} characters.");
+
+        // A concurrent pledge, cancel or deadline makes our conditional write fail: re-read and decide again.
+        while (true)
+        {
+            var purchase = await PurchasesApi.FindAsync(id, merchant, purchases, ct);
+            if (purchase is null) return ApiProblem.NotFound("purchase");
+            var now = time.GetUtcNow();
+            if (PurchaseRules.WhyNotBeforePledge(purchase, now, "cancelled") is { } why) return ApiProblem.NotModifiable(why);
+
+            purchase.CancelReason = input?.Reason;
+            var change = Transitions.Fail(purchase, [], FailureReasons.Cancelled, now, now);
+            try
+            {
+                await purchases.SubmitAsync(change.Actions, ct);
+                return TypedResults.Ok(PurchaseView.From(purchase, now));
+            }
+            catch (Exception e) when (StorageErrors.IsConflict(e)) { }
+        }
+    }
+}
+
+public sealed record CancelPurchaseRequest(string? Reason);

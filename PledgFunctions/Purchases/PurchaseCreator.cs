@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using PledgFunctions.Errors;
+using PledgFunctions.Hosting;
+using PledgFunctions.Merchants;
+using PledgFunctions.Storage;
+using PledgFunctions.Validation;
+
+namespace PledgFunctions.Purchases;
+
+/// <summary>Writes a new purchase. Order matters for crashes: the two index rows go first (a
+/// crash after them leaves rows that point at nothing and are skipped), then the purchase row
+/// (the commit point), then the deadline timer (if we die before it, the due index still fails
+/// the purchase at its deadline).</summary>
+public sealed class PurchaseCreator(
+    PurchaseTable purchases, MerchantIndexTable merchantIndex, DueIndexTable dueIndex, TimerQueue timers,
+    IOptions<PledgOptions> options)
+{
+    public PurchaseEntity NewEntity(string purchaseId, Merchant merchant, CreatePurchaseRequest request, string baseUrl, DateTimeOffset now) => new()
+    {
+        PartitionKey = purchaseId,
+        MerchantId = merchant.Id,
+        MerchantName = merchant.Name,
+        OrganizerEmail = request.OrganizerEmail!,
+        Amount = request.Amount!.Value,
+        Currency = request.Currency!,
+        CartJson = request.Cart is null ? null : JsonSerializer.Serialize(request.Cart, JsonBody.ResponseOptions),
+        Reference = request.Reference,
+        NotificationUrl = request.NotificationUrl,
+        OrganizerToken = PurchaseKeys.NewOrganizerToken(purchaseId),
+        BaseUrl = baseUrl,
+        State = PurchaseStates.Initialized,
+        CreatedAt = now,
+        Deadline = now + options.Value.PaymentWindow,
+    };
+
+    /// <summary>Returns the stored purchase: the new one, or the one an earlier attempt with the
+    /// same purchase id (an idempotent retry taking over) already created.</summary>
+    public async Task<PurchaseEntity> CreateAsync(PurchaseEntity purchase, CancellationToken ct)
+    {
+        await Task.WhenAll(
+            merchantIndex.AddAsync(purchase.MerchantId, purchase.PartitionKey, Emails.Normalize(purchase.OrganizerEmail), purchase.CreatedAt, ct),
+            dueIndex.AddAsync(purchase.PartitionKey, purchase.Deadline, ct));
+        try
+        {
+            await purchases.InsertAsync(purchase, ct);
+        }
+        catch (Exception e) when (StorageErrors.IsConflict(e))
+        {
+            // Taken over from an attempt that died after its insert, perhaps before its timer:
+            // arm one more (a duplicate timer is harmless, a missing one is not).
+            purchase = await purchases.GetPurchaseAsync(purchase.PartitionKey, ct)
+                ?? throw new InvalidOperationException($"Purchase {purchase.PartitionKey} conflicted but cannot be read.");
+        }
+        await timers.ScheduleAsync(purchase.PartitionKey, purchase.Deadline, ct);
+        return purchase;
+    }
+
+    public string BaseUrlFor(HttpRequest request) =>
+        (options.Value.PublicBaseUrl ?? $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
+}

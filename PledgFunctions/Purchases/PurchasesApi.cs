@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PledgFunctions.Errors;
+using PledgFunctions.Lifecycle;
+using PledgFunctions.Merchants;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Purchases;
+
+/// <summary>The merchant API: <c>/api/purchases</c>, authenticated with a Bearer API key.</summary>
+public static class PurchasesApi
+{
+    public static IEndpointRouteBuilder MapPurchases(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/purchases").RequireMerchant().WithTags("Purchases")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapPost("/", CreatePurchase.HandleAsync).WithName("CreatePurchase")
+            .WithSummary("Create a purchase")
+            .WithDescription("Optional header Idempotency-Key (1-255 visible ASCII characters): the same key and body replay the first response.")
+            .Accepts<CreatePurchaseRequest>("application/json")
+            .Produces<PurchaseView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/", ListPurchases.HandleAsync).WithName("ListPurchases").WithSummary("List purchases, newest first");
+        group.MapGet("/{id}", GetAsync).WithName("GetPurchase").WithSummary("Get a purchase");
+        group.MapGet("/{id}/status", GetStatusAsync).WithName("GetPurchaseStatus").WithSummary("Get a purchase's state");
+        group.MapPost("/{id}/cancel", CancelPurchase.HandleAsync).WithName("CancelPurchase")
+            .WithSummary("Cancel a purchase before the organizer has paid")
+            .Accepts<CancelPurchaseRequest>("application/json");
+        return routes;
+    }
+
+    public static async Task<Results<Ok<PurchaseView>, ProblemHttpResult>> GetAsync(
+        string id, Merchant merchant, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+    {
+        var purchase = await FindAsync(id, merchant, purchases, ct);
+        if (purchase is null) return ApiProblem.NotFound("purchase");
+        return TypedResults.Ok(PurchaseView.From(purchase, time.GetUtcNow()));
+    }
+
+    public static async Task<Results<Ok<StatusView>, ProblemHttpResult>> GetStatusAsync(
+        string id, Merchant merchant, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+    {
+        var purchase = await FindAsync(id, merchant, purchases, ct);
+        if (purchase is null) return ApiProblem.NotFound("purchase");
+        return TypedResults.Ok(new StatusView(PurchaseRules.Effective(purchase, time.GetUtcNow()).State));
+    }
+
+    /// <summary>Another merchant's purchase is indistinguishable from a missing one.</summary>
+    internal static async Task<PurchaseEntity?> FindAsync(string id, Merchant merchant, PurchaseTable purchases, CancellationToken ct)
+    {
+        if (!PurchaseKeys.IsPurchaseId(id)) return null;
+        var purchase = await purchases.GetPurchaseAsync(id, ct);
+        return purchase?.MerchantId == merchant.Id ? purchase : null;
+    }
+}

@@ -1,0 +1,11 @@
+namespace PledgFunctions.Purchases;
+
+public static class PurchasesServices
+{
+    public static IServiceCollection AddPurchases(this IServiceCollection services)
+    {
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<PurchaseCreator>();
+        return services;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net.Sockets;
+using Azure;
+
+namespace PledgFunctions.Storage;
+
+/// <summary>One place that decides what a storage failure means, so callers never inspect
+/// status codes themselves.</summary>
+public static class StorageErrors
+{
+    /// <summary>409 on an insert, 412 on an ETag-conditional write: another writer got there
+    /// first. The caller re-reads and decides again.</summary>
+    public static bool IsConflict(Exception e) => e switch
+    {
+        Azure.Data.Tables.TableTransactionFailedException t => t.Status is 409 or 412,
+        RequestFailedException r => r.Status is 409 or 412,
+        _ => false,
+    };
+
+    public static bool IsNotFound(Exception e) => e is RequestFailedException { Status: 404 } r && !IsMissingResource(r);
+
+    /// <summary>The table or queue itself is gone (e.g. a development Azurite restarted in memory).</summary>
+    public static bool IsMissingResource(Exception e) =>
+        e is RequestFailedException { Status: 404, ErrorCode: "TableNotFound" or "QueueNotFound" or "ResourceNotFound" };
+
+    /// <summary>Storage could not be reached or failed on its side: the request may be retried later.</summary>
+    public static bool IsUnavailable(Exception e) => e switch
+    {
+        BadHttpRequestException => false, // an IOException, but the client's fault
+        AggregateException a => a.InnerExceptions.All(IsUnavailable),
+        RequestFailedException r => r.Status == 0 || r.Status >= 500 || IsMissingResource(r),
+        HttpRequestException or SocketException or TimeoutException or IOException => true,
+        TaskCanceledException t => t.InnerException is TimeoutException,
+        _ => e.InnerException is not null && IsUnavailable(e.InnerException),
+    };
+}
