@@ -27,6 +27,8 @@ public static class JsonBody
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.NumberHandling = JsonNumberHandling.Strict;
+        // Same escaping as ASP.NET's own responses, so stored replays and live responses match byte for byte.
+        options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.Converters.Add(new UtcTimeConverter());
         return options;
     }

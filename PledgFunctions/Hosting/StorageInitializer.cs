@@ -7,7 +7,7 @@ namespace PledgFunctions.Hosting;
 /// <summary>Creates the tables and queues and ensures the configured merchants. Runs in the
 /// background and keeps retrying, so the service starts (and answers 503) while storage is down,
 /// and heals by itself when storage comes back.</summary>
-internal sealed class StorageInitializer(
+public sealed class StorageInitializer(
     StorageClients storage, StorageHealth health, MerchantStore merchants,
     IOptions<PledgOptions> options, ILogger<StorageInitializer> logger) : BackgroundService
 {

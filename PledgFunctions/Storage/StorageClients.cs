@@ -20,7 +20,8 @@ public sealed class StorageClients
         var tableOptions = Configure(new TableClientOptions(), counter);
         // The sandbox gateway stands in for an outside card network: its calls are not ours to count.
         var gatewayOptions = Configure(new TableClientOptions(), counter: null);
-        var queueOptions = Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, counter);
+        // Plain-text messages: host.json sets the Functions queue extension to messageEncoding "none" to match.
+        var queueOptions = Configure(new QueueClientOptions(), counter);
 
         if (!string.IsNullOrWhiteSpace(connectionString))
         {

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+
+namespace PledgFunctions.Tests.Infrastructure;
+
+/// <summary>A real Azurite (Table + Queue + Blob) from the repository's node_modules, in memory, on
+/// free loopback ports. Can be stopped and started again on the same ports to simulate an outage.</summary>
+public sealed class Azurite : IAsyncDisposable
+{
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private Process? _process;
+
+    public int BlobPort { get; } = FreePorts.Next();
+    public int QueuePort { get; } = FreePorts.Next();
+    public int TablePort { get; } = FreePorts.Next();
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+
+    public static async Task<Azurite> StartNewAsync()
+    {
+        var azurite = new Azurite();
+        await azurite.StartAsync();
+        return azurite;
+    }
+
+    public async Task StartAsync()
+    {
+        if (!File.Exists(RepositoryPaths.AzuriteScript))
+            throw new InvalidOperationException($"Azurite not found at {RepositoryPaths.AzuriteScript}: run 'npm ci' in the repository root.");
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+                 {
+                     RepositoryPaths.AzuriteScript, "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose",
+                     "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+                     "--blobPort", BlobPort.ToString(), "--queuePort", QueuePort.ToString(), "--tablePort", TablePort.ToString(),
+                 })
+            start.ArgumentList.Add(arg);
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"Azurite exited with {_process.ExitCode}.");
+            if (await FreePorts.AnswersAsync(TablePort) && await FreePorts.AnswersAsync(QueuePort)) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("Azurite did not open its ports within 30 s.");
+    }
+
+    /// <summary>Kills Azurite (SIGKILL): storage becomes unreachable at once.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null) return;
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}

@@ -1,0 +1,110 @@
+// Pledg Functions on Azure: storage (tables + queues), monitoring, Key Vault and an Elastic
+// Premium Linux function app running PledgFunctions as a Functions custom handler.
+// Deploy: see infra/README.md. Compile offline: bash infra/build-bicep.sh.
+
+targetScope = 'resourceGroup'
+
+@description('Short environment name, part of every resource name.')
+@maxLength(8)
+param environmentName string
+
+param location string = resourceGroup().location
+
+@description('Pledg:PaymentWindow, a TimeSpan: how long pledgers have to pay.')
+param paymentWindow string = '2.00:00:00'
+
+@description('Pledg:Webhooks:FirstRetryDelay, a TimeSpan.')
+param webhookFirstRetryDelay string = '00:00:30'
+
+@description('Pledg:PublicBaseUrl. Empty = the function app\'s default https address. Must be set under the Functions host: the proxied request reaches the app with Host 127.0.0.1:<port>.')
+param publicBaseUrl string = ''
+
+@description('Display name of the merchant ensured at start-up (Pledg:BootstrapMerchants:0).')
+param merchantName string
+
+@description('API key of the bootstrap merchant; stored in Key Vault, never in app settings.')
+@secure()
+@minLength(24)
+param merchantApiKey string
+
+@description('Webhook signing secret of the bootstrap merchant; stored in Key Vault.')
+@secure()
+@minLength(24)
+param merchantWebhookSecret string
+
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS'])
+param storageSku string = 'Standard_LRS'
+
+// Short, stable per resource group. The function app name stays under 32 characters so the
+// host id (the first 32 characters of the name) cannot collide with another app's.
+var baseName = 'pledg-${environmentName}-${take(uniqueString(resourceGroup().id), 6)}'
+var functionAppName = 'func-${baseName}'
+var contentShareName = toLower(functionAppName)
+var tags = { project: 'pledg-functions', environment: environmentName }
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    storageAccountName: take('st${replace(baseName, '-', '')}', 24)
+    contentShareName: contentShareName
+    sku: storageSku
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    baseName: baseName
+    tags: tags
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    keyVaultName: take('kv-${baseName}', 24)
+    merchantApiKey: merchantApiKey
+    merchantWebhookSecret: merchantWebhookSecret
+    tags: tags
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    location: location
+    functionAppName: functionAppName
+    storageAccountName: storage.outputs.name
+    contentShareName: contentShareName
+    tags: tags
+    // Every configuration key of the contract (shared/api.md, "Configuration").
+    appSettings: {
+      APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+      Pledg__PaymentWindow: paymentWindow
+      Pledg__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${functionAppName}.azurewebsites.net' : publicBaseUrl
+      Pledg__Webhooks__FirstRetryDelay: webhookFirstRetryDelay
+      Pledg__BootstrapMerchants__0__Name: merchantName
+      Pledg__BootstrapMerchants__0__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.apiKeyUri})'
+      Pledg__BootstrapMerchants__0__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.webhookSecretUri})'
+      // The Functions host delivers the queue messages and the sweep timer; in-process pollers
+      // would compete with it for the same messages.
+      Pledg__Lifecycle__InProcessWorkers: 'false'
+    }
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+output functionAppName string = functionApp.outputs.name
+output url string = 'https://${functionApp.outputs.defaultHostName}'

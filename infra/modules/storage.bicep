@@ -1,0 +1,79 @@
+// The one storage account: the app's tables and queues (data plane reached with the function
+// app's managed identity) and the Functions host's own blobs (leases, timer schedule monitor,
+// keys), also by identity.
+//
+// allowSharedKeyAccess stays true for ONE consumer only: the Elastic Premium content share
+// (WEBSITE_CONTENTAZUREFILECONNECTIONSTRING, Azure Files), which supports no identity-based
+// connection, and is where zip deploy (`az functionapp deployment source config-zip`) puts
+// the package. See infra/README.md, "Shared key access", for the way to turn it off.
+
+param location string
+param storageAccountName string
+param contentShareName string
+param tags object
+
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS'])
+param sku string = 'Standard_LRS'
+
+var tableNames = ['Purchases', 'Merchants', 'MerchantPurchases', 'Idempotency', 'DueIndex', 'SandboxGateway']
+
+// "<queue>-poison" is where the Functions queue trigger (and our in-process pollers) move a
+// message after maxDequeueCount failed attempts; created here so nothing needs create rights.
+var queueNames = ['deadline-timers', 'deadline-timers-poison', 'webhook-deliveries', 'webhook-deliveries-poison']
+
+resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
+  name: storageAccountName
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: sku }
+  properties: {
+    accessTier: 'Hot'
+    supportsHttpsTrafficOnly: true
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    allowCrossTenantReplication: false
+    allowSharedKeyAccess: true
+    // The portal and the CLI then use Entra ID, not keys, for data access by default.
+    defaultToOAuthAuthentication: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = [
+  for name in tableNames: {
+    parent: tableService
+    name: name
+  }
+]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [
+  for name in queueNames: {
+    parent: queueService
+    name: name
+  }
+]
+
+resource fileService 'Microsoft.Storage/storageAccounts/fileServices@2024-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+// Created up front (rather than by the platform) so the name is fixed and every redeploy of
+// the template keeps pointing the app at the same share, i.e. at the deployed package.
+resource contentShare 'Microsoft.Storage/storageAccounts/fileServices/shares@2024-01-01' = {
+  parent: fileService
+  name: contentShareName
+}
+
+output name string = account.name
