@@ -1,8 +1,11 @@
 using Scalar.AspNetCore;
 using PledgFunctions.Errors;
+using PledgFunctions.Checkout;
 using PledgFunctions.Hosting;
 using PledgFunctions.Merchants;
+using PledgFunctions.Payments;
 using PledgFunctions.Purchases;
+using PledgFunctions.Shares;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions;
@@ -27,7 +30,9 @@ public static class PledgApp
         builder.Services.AddSingleton<StorageInitializer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>()); // tables, queues, merchants
         builder.Services.AddMerchants();       // Bearer API keys, stored hashed
+        var inProcessWorkers = builder.Configuration.GetValue("Pledg:Lifecycle:InProcessWorkers", true);
         builder.Services.AddPurchases();
+        builder.Services.AddPayments(inProcessWorkers); // sandbox gateway, charge flow, recovery of orphaned authorizations
         builder.Services.ConfigureHttpJsonOptions(o => JsonBody.Configure(o.SerializerOptions));
         builder.Services.AddOpenApiDocument();
 
@@ -39,6 +44,8 @@ public static class PledgApp
         app.MapScalarApiReference("/docs");    // browsable reference
         app.MapHealth();                       // GET /api/health
         app.MapPurchases();                    // merchant API
+        app.MapCheckout();                     // organizer's hosted-page API
+        app.MapShares();                       // pledgers' hosted-page API
         return app;
     }
 }

@@ -49,6 +49,12 @@ public static class ApiProblem
         Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency-Key reused with another body.",
             "This Idempotency-Key was already used with a different request body.");
 
+    /// <summary>The request took so long between authorizing the card and recording the payment
+    /// that recovery voided the authorization: nothing was charged, and retrying is safe.</summary>
+    public static ProblemHttpResult PaymentInterrupted() =>
+        Create(StatusCodes.Status503ServiceUnavailable, "payment_interrupted", "The payment was interrupted.",
+            "The payment could not be completed in time and was cancelled; nothing was charged. Please try again.");
+
     public static ProblemHttpResult StorageUnavailable() =>
         Create(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "Storage is unavailable.",
             "Table or Queue storage cannot be reached right now; nothing was changed by this request. Retry later.");

@@ -25,7 +25,7 @@ public sealed class TimerQueue(StorageClients storage, TimeProvider time)
 
     public static string Serialize(TimerMessage message) => JsonSerializer.Serialize(message, TimerJson.Options);
 
-    public static TimerMessage? TryParse(string body)
+    public static TimerMessage? ParseMessage(string body)
     {
         try
         {

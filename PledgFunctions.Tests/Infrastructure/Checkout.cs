@@ -1,0 +1,51 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using PledgFunctions.Payments;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Tests.Infrastructure;
+
+public static class Cards
+{
+    public static object Good => new { number = "4242424242424242", expMonth = 12, expYear = 2030, cvc = "987" };
+    public static object Declined => new { number = SandboxCardGateway.DeclinedCard, expMonth = 12, expYear = 2030, cvc = "987" };
+    public static object InsufficientFunds => new { number = SandboxCardGateway.InsufficientFundsCard, expMonth = 12, expYear = 2030, cvc = "987" };
+}
+
+public static class Checkout
+{
+    public static object[] Pledgers(int count) =>
+        Enumerable.Range(1, count).Select(i => (object)new { email = $"friend{i}+{Guid.NewGuid():N}@example.com" }).ToArray();
+
+    public static Task<HttpResponseMessage> PledgeAsync(HttpClient client, string organizerToken, object[] pledgers, object? card = null) =>
+        client.PostJsonAsync($"/api/checkout/{organizerToken}/pledge", new { pledgers, card = card ?? Cards.Good });
+
+    /// <summary>A purchase pledged with <paramref name="pledgers"/> equal shares: (purchase, pledge answer).</summary>
+    public static async Task<(JsonElement Purchase, JsonElement Pledge)> PledgedPurchaseAsync(TestService service, int pledgers, long amount = 12000)
+    {
+        var purchase = await Purchases.CreateAsync(service.Client(), Purchases.Body(amount));
+        var pledge = await (await PledgeAsync(service.Client(null), Purchases.OrganizerToken(purchase), Pledgers(pledgers))).AssertOkAsync();
+        return (purchase, pledge);
+    }
+
+    public static string ShareToken(JsonElement pledge, int index) =>
+        pledge.GetProperty("shares")[index].GetProperty("shareUrl").GetString()!.Split('/')[^1];
+
+    public static Task<HttpResponseMessage> PayAsync(HttpClient client, string shareToken, object? card = null) =>
+        client.PostJsonAsync($"/api/shares/{shareToken}/pay", new { card = card ?? Cards.Good });
+
+    /// <summary>Every raw row of a purchase partition, as stored (for before/after comparisons).</summary>
+    public static async Task<List<string>> RawPartitionAsync(TestService service, string purchaseId)
+    {
+        var table = service.Services.GetRequiredService<StorageClients>().Purchases;
+        var rows = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {purchaseId}")))
+            rows.Add(row.RowKey + " " + row.ETag + " " + string.Join(";", row.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}")));
+        return rows;
+    }
+
+    public static async Task<IReadOnlyList<SandboxChargeEntity>> LedgerAsync(TestService service, string purchaseId) =>
+        await service.Services.GetRequiredService<SandboxCardGateway>().LedgerOfAsync(purchaseId, CancellationToken.None);
+}

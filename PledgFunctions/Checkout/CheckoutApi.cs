@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PledgFunctions.Errors;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Checkout;
+
+/// <summary>The organizer's hosted-page API. No merchant key: the secret token in the path is the credential.</summary>
+public static class CheckoutApi
+{
+    public static IEndpointRouteBuilder MapCheckout(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/checkout/{organizerToken}").WithTags("Checkout (hosted page)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/", GetAsync).WithName("GetCheckout").WithSummary("What the organizer's page shows");
+        group.MapPost("/pledge", Pledge.HandleAsync).WithName("Pledge")
+            .WithSummary("Name the pledgers and pay the whole cart")
+            .Accepts<PledgeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return routes;
+    }
+
+    public static async Task<Results<Ok<CheckoutView>, ProblemHttpResult>> GetAsync(
+        string organizerToken, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+    {
+        var found = await FindAsync(organizerToken, purchases, ct);
+        if (found is null) return ApiProblem.NotFound("checkout");
+        return TypedResults.Ok(CheckoutView.From(found, time.GetUtcNow()));
+    }
+
+    /// <summary>One range read of the token's partition; the token must match the stored one.</summary>
+    internal static async Task<PurchaseWithShares?> FindAsync(string organizerToken, PurchaseTable purchases, CancellationToken ct)
+    {
+        if (!PurchaseKeys.TryParseOrganizerToken(organizerToken, out var purchaseId)) return null;
+        var found = await purchases.GetWithSharesAsync(purchaseId, ct);
+        return found is not null && PurchaseKeys.TokenEquals(found.Purchase.OrganizerToken, organizerToken) ? found : null;
+    }
+}

@@ -1,0 +1,38 @@
+using PledgFunctions.Lifecycle;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Checkout;
+
+/// <summary>What the organizer's page needs (<c>GET /api/checkout/{organizerToken}</c>).</summary>
+public sealed record CheckoutView(
+    string MerchantName,
+    long Amount,
+    string Currency,
+    IReadOnlyList<CartItem>? Cart,
+    string OrganizerEmail,
+    string State,
+    DateTimeOffset Deadline,
+    string? FailureReason,
+    DateTimeOffset? CompletedAt,
+    bool Pledged,
+    IReadOnlyList<ShareView> Shares)
+{
+    public static CheckoutView From(PurchaseWithShares pw, DateTimeOffset now)
+    {
+        var p = pw.Purchase;
+        var effective = PurchaseRules.Effective(p, now);
+        return new CheckoutView(p.MerchantName, p.Amount, p.Currency, PurchaseView.CartOf(p), p.OrganizerEmail,
+            effective.State, p.Deadline, effective.FailureReason, effective.CompletedAt, p.PledgedAt is not null,
+            pw.Shares.Select(s => ShareView.From(p, s, now)).ToList());
+    }
+}
+
+/// <summary>A share as the organizer sees it; <c>shareUrl</c> is null on the organizer's own share.</summary>
+public sealed record ShareView(string Email, long Amount, string State, string? ShareUrl)
+{
+    public static ShareView From(PurchaseEntity p, ShareEntity s, DateTimeOffset now) =>
+        new(s.Email, s.Amount, PurchaseRules.EffectiveShareState(p, s, now), s.Token is null ? null : PurchaseView.ShareUrlOf(p, s));
+}
+
+/// <summary>The answer to a pledge.</summary>
+public sealed record PledgeResult(string State, DateTimeOffset Deadline, IReadOnlyList<ShareView> Shares);

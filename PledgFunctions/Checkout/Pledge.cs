@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using PledgFunctions.Errors;
+using PledgFunctions.Hosting;
+using PledgFunctions.Lifecycle;
+using PledgFunctions.Payments;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Checkout;
+
+/// <summary><c>POST /api/checkout/{organizerToken}/pledge</c>: the organizer pays the whole cart
+/// and names the pledgers. The purchase change, every share and the charge decision land in one
+/// entity-group transaction conditioned on the purchase's ETag.</summary>
+public static class Pledge
+{
+    public sealed record Services(PurchaseTable Purchases, ChargeFlow Charges, TimerQueue Timers, TimeProvider Time, IOptions<PledgOptions> Options);
+
+    public static async Task<Results<Ok<PledgeResult>, ProblemHttpResult>> HandleAsync(
+        string organizerToken, HttpRequest request, [AsParameters] Services services, CancellationToken ct)
+    {
+        var found = await CheckoutApi.FindAsync(organizerToken, services.Purchases, ct);
+        if (found is null) return ApiProblem.NotFound("checkout");
+        var body = await JsonBody.ReadAsync(request, ct);
+        if (body is null) return JsonBody.TooLarge();
+        if (!JsonBody.TryParse<PledgeRequest>(body, optional: false, out var input, out var problem)) return problem!;
+
+        var purchase = found.Purchase;
+        var errors = new Dictionary<string, string[]>();
+        var amounts = input!.ValidateSplit(purchase.OrganizerEmail, purchase.Amount, errors);
+        var card = CardValidation.Validate(input.Card, services.Time.GetUtcNow(), errors);
+        if (errors.Count > 0) return ApiProblem.Validation(errors);
+        if (PurchaseRules.WhyNotBeforePledge(purchase, services.Time.GetUtcNow(), "pledged") is { } why) return ApiProblem.NotModifiable(why);
+
+        var emails = input.Pledgers?.Select(p => p!.Email!).ToList() ?? [];
+        var outcome = await services.Charges.RunAsync(
+            new AuthorizationRequest(purchase.Amount, purchase.Currency, card!, purchase.PartitionKey, ShareEntity.RowKeyFor(0)),
+            chargeId => CommitAsync(purchase.PartitionKey, emails, amounts!, card!, chargeId, services, ct), ct);
+
+        switch (outcome)
+        {
+            case ChargeOutcome<PurchaseWithShares>.Committed committed:
+                var pw = committed.Value;
+                if (!PurchaseStates.IsFinal(pw.Purchase.State))
+                    await services.Timers.ScheduleAsync(pw.Purchase.PartitionKey, pw.Purchase.Deadline, ct);
+                var now = services.Time.GetUtcNow();
+                return TypedResults.Ok(new PledgeResult(PurchaseRules.Effective(pw.Purchase, now).State, pw.Purchase.Deadline,
+                    pw.Shares.Select(s => ShareView.From(pw.Purchase, s, now)).ToList()));
+            case ChargeOutcome<PurchaseWithShares>.Declined declined:
+                return declined.Problem;
+            default:
+                return ((ChargeOutcome<PurchaseWithShares>.Rejected)outcome).Problem;
+        }
+    }
+
+    private static async Task<Commit<PurchaseWithShares>> CommitAsync(string purchaseId, List<string> emails, long[] amounts,
+        ValidCard card, string chargeId, Services services, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var purchase = await services.Purchases.GetPurchaseAsync(purchaseId, ct)
+                ?? throw new InvalidOperationException($"Purchase {purchaseId} vanished.");
+            if (purchase.OrganizerChargeId == chargeId) // our own earlier attempt landed (e.g. a retried request)
+                return new Commit<PurchaseWithShares>.Done((await services.Purchases.GetWithSharesAsync(purchaseId, ct))!);
+            // Decided by the clock at commit time: a pledge after the deadline is refused.
+            var now = services.Time.GetUtcNow();
+            if (PurchaseRules.WhyNotBeforePledge(purchase, now, "pledged") is { } why)
+                return new Commit<PurchaseWithShares>.Rejected(ApiProblem.NotModifiable(why));
+            if (attempt >= 10) throw new InvalidOperationException($"Pledge of {purchaseId} kept conflicting.");
+
+            var shares = NewShares(purchaseId, emails, purchase.OrganizerEmail, amounts, card, chargeId, now);
+            purchase.PledgedAt = now;
+            purchase.Deadline = now + services.Options.Value.PaymentWindow;
+            purchase.ShareCount = shares.Count;
+            purchase.PaidShareCount = 1;
+            purchase.PledgerEmailsJson = JsonSerializer.Serialize(emails, JsonBody.ResponseOptions);
+            purchase.OrganizerChargeId = chargeId;
+            if (shares.Count == 1) Transitions.MarkSucceeded(purchase, now);
+
+            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, purchase, purchase.ETag) };
+            actions.AddRange(shares.Select(s => new TableTransactionAction(TableTransactionActionType.Add, s)));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new ChargeEntity
+            {
+                PartitionKey = purchaseId, RowKey = ChargeEntity.RowKeyFor(chargeId), ShareRowKey = shares[0].RowKey,
+                Amount = purchase.Amount, Outcome = ChargeEntity.Committed, CardBrand = card.Brand, CardLast4 = card.Last4, DecidedAt = now,
+            }));
+            var change = Transitions.WithEvent(purchase, actions, now);
+            try
+            {
+                await services.Purchases.SubmitAsync(change.Actions, ct);
+                return new Commit<PurchaseWithShares>.Done(new PurchaseWithShares(purchase, shares));
+            }
+            catch (Exception e) when (StorageErrors.IsConflict(e))
+            {
+                if (await services.Purchases.GetChargeAsync(purchaseId, chargeId, ct) is { Outcome: ChargeEntity.Voided })
+                    return new Commit<PurchaseWithShares>.Rejected(ApiProblem.PaymentInterrupted());
+            }
+        }
+    }
+
+    private static List<ShareEntity> NewShares(string purchaseId, List<string> emails, string organizerEmail, long[] amounts,
+        ValidCard card, string chargeId, DateTimeOffset now)
+    {
+        var shares = new List<ShareEntity>
+        {
+            new()
+            {
+                PartitionKey = purchaseId, RowKey = ShareEntity.RowKeyFor(0), Index = 0, Email = organizerEmail, Amount = amounts[0],
+                State = PurchaseStates.Succeeded, PaidAt = now, ChargeId = chargeId, CardBrand = card.Brand, CardLast4 = card.Last4,
+            },
+        };
+        for (var i = 0; i < emails.Count; i++)
+            shares.Add(new ShareEntity
+            {
+                PartitionKey = purchaseId, RowKey = ShareEntity.RowKeyFor(i + 1), Index = i + 1, Email = emails[i], Amount = amounts[i + 1],
+                State = PurchaseStates.Initialized, Token = PurchaseKeys.NewShareToken(purchaseId, i + 1),
+            });
+        return shares;
+    }
+}

@@ -1,0 +1,29 @@
+namespace PledgFunctions.Payments;
+
+/// <summary>A card gateway shaped like a real one (Stripe's manual capture, PayPal's
+/// authorize/capture): authorize, then capture or void, each with an idempotency key so a retried
+/// call never moves money twice. Metadata ties an authorization to the share it pays, so that
+/// recovery can find and settle authorizations whose commit never happened.</summary>
+public interface ICardGateway
+{
+    Task<AuthorizationResult> AuthorizeAsync(AuthorizationRequest request, string idempotencyKey, CancellationToken ct);
+
+    /// <summary>Idempotent: capturing a captured charge does nothing.</summary>
+    Task CaptureAsync(string chargeId, CancellationToken ct);
+
+    /// <summary>Idempotent: voiding a voided charge does nothing. Releases the hold; nothing is charged.</summary>
+    Task VoidAsync(string chargeId, CancellationToken ct);
+
+    /// <summary>Authorizations neither captured nor voided, made before <paramref name="before"/>.</summary>
+    IAsyncEnumerable<OpenAuthorization> ListOpenAuthorizationsAsync(DateTimeOffset before, CancellationToken ct);
+}
+
+public sealed record AuthorizationRequest(long Amount, string Currency, ValidCard Card, string PurchaseId, string ShareRowKey);
+
+public abstract record AuthorizationResult
+{
+    public sealed record Approved(string ChargeId) : AuthorizationResult;
+    public sealed record Declined(string DeclineCode) : AuthorizationResult;
+}
+
+public sealed record OpenAuthorization(string ChargeId, string PurchaseId, string ShareRowKey, DateTimeOffset AuthorizedAt);

@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Payments;
+
+/// <summary>The sandbox card network: no real card is charged, but its ledger of authorizations,
+/// captures and voids is kept in Table Storage (table SandboxGateway), so tests can count across
+/// restarts how often money really moved. Keeps brand and last four only.
+/// Test cards: 4000000000000002 is declined, 4000000000009995 is declined for insufficient funds,
+/// any other Luhn-valid number is approved.</summary>
+public sealed class SandboxCardGateway(StorageClients storage, TimeProvider time) : ICardGateway
+{
+    public const string DeclinedCard = "4000000000000002";
+    public const string InsufficientFundsCard = "4000000000009995";
+    private const string OpenPartition = "open";
+
+    private readonly TableClient _table = storage.SandboxGateway;
+
+    public async Task<AuthorizationResult> AuthorizeAsync(AuthorizationRequest request, string idempotencyKey, CancellationToken ct)
+    {
+        if (request.Card.Number == DeclinedCard) return new AuthorizationResult.Declined("card_declined");
+        if (request.Card.Number == InsufficientFundsCard) return new AuthorizationResult.Declined("insufficient_funds");
+
+        // The charge id derives from the idempotency key: a retried authorize finds the first one.
+        var chargeId = "ch_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..24];
+        var now = time.GetUtcNow();
+        await _table.UpsertEntityAsync(new SandboxChargeEntity
+        {
+            PartitionKey = OpenPartition, RowKey = chargeId, PurchaseId = request.PurchaseId, ShareRowKey = request.ShareRowKey, AuthorizedAt = now,
+        }, TableUpdateMode.Replace, ct);
+        try
+        {
+            await _table.AddEntityAsync(new SandboxChargeEntity
+            {
+                PartitionKey = chargeId, RowKey = SandboxChargeEntity.Row, Amount = request.Amount, Currency = request.Currency,
+                Brand = request.Card.Brand, Last4 = request.Card.Last4, State = SandboxChargeEntity.Authorized,
+                PurchaseId = request.PurchaseId, ShareRowKey = request.ShareRowKey, AuthorizedAt = now,
+            }, ct);
+        }
+        catch (RequestFailedException e) when (StorageErrors.IsConflict(e)) { }
+        return new AuthorizationResult.Approved(chargeId);
+    }
+
+    public Task CaptureAsync(string chargeId, CancellationToken ct) =>
+        SettleAsync(chargeId, SandboxChargeEntity.Captured, SandboxChargeEntity.Voided, ct);
+
+    public Task VoidAsync(string chargeId, CancellationToken ct) =>
+        SettleAsync(chargeId, SandboxChargeEntity.Voided, SandboxChargeEntity.Captured, ct);
+
+    public async IAsyncEnumerable<OpenAuthorization> ListOpenAuthorizationsAsync(DateTimeOffset before, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {OpenPartition} and AuthorizedAt lt {before}");
+        await foreach (var row in _table.QueryAsync<SandboxChargeEntity>(filter, cancellationToken: ct))
+            yield return new OpenAuthorization(row.RowKey, row.PurchaseId, row.ShareRowKey, row.AuthorizedAt);
+    }
+
+    /// <summary>The ledger of one purchase, for tests and operators. Not on any request path:
+    /// it filters the whole sandbox table.</summary>
+    public async Task<IReadOnlyList<SandboxChargeEntity>> LedgerOfAsync(string purchaseId, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {SandboxChargeEntity.Row} and PurchaseId eq {purchaseId}");
+        var rows = new List<SandboxChargeEntity>();
+        await foreach (var row in _table.QueryAsync<SandboxChargeEntity>(filter, cancellationToken: ct)) rows.Add(row);
+        return rows;
+    }
+
+    /// <summary>Authorized → captured or voided, conditioned on the ETag read, so a capture and a
+    /// void racing for one charge cannot both succeed.</summary>
+    private async Task SettleAsync(string chargeId, string target, string opposite, CancellationToken ct)
+    {
+        while (true)
+        {
+            var read = await _table.GetEntityIfExistsAsync<SandboxChargeEntity>(chargeId, SandboxChargeEntity.Row, cancellationToken: ct);
+            if (!read.HasValue) break; // an open marker whose authorization never landed
+            var charge = read.Value!;
+            if (charge.State == target) break;
+            if (charge.State == opposite)
+                throw new InvalidOperationException($"Charge {chargeId} is {opposite}; it cannot become {target}.");
+            charge.State = target;
+            if (target == SandboxChargeEntity.Captured) charge.CapturedAt = time.GetUtcNow();
+            else charge.VoidedAt = time.GetUtcNow();
+            try
+            {
+                await _table.UpdateEntityAsync(charge, charge.ETag, TableUpdateMode.Replace, ct);
+                break;
+            }
+            catch (RequestFailedException e) when (StorageErrors.IsConflict(e)) { }
+        }
+        try { await _table.DeleteEntityAsync(OpenPartition, chargeId, cancellationToken: ct); }
+        catch (RequestFailedException e) when (e.Status == 404) { }
+    }
+}
+
+public sealed class SandboxChargeEntity : ITableEntity
+{
+    public const string Row = "charge";
+    public const string Authorized = "authorized";
+    public const string Captured = "captured";
+    public const string Voided = "voided";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public long Amount { get; set; }
+    public string Currency { get; set; } = "";
+    public string Brand { get; set; } = "";
+    public string Last4 { get; set; } = "";
+    public string State { get; set; } = Authorized;
+    public string PurchaseId { get; set; } = "";
+    public string ShareRowKey { get; set; } = "";
+    public DateTimeOffset AuthorizedAt { get; set; }
+    public DateTimeOffset? CapturedAt { get; set; }
+    public DateTimeOffset? VoidedAt { get; set; }
+}

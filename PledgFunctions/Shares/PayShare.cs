@@ -1,0 +1,100 @@
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PledgFunctions.Errors;
+using PledgFunctions.Lifecycle;
+using PledgFunctions.Payments;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Shares;
+
+/// <summary><c>POST /api/shares/{shareToken}/pay</c>. The share, the purchase (its paid count, and
+/// SUCCESSFULL when this is the last share) and the charge decision change in one entity-group
+/// transaction conditioned on both ETags: of many concurrent pays exactly one commits, and every
+/// other authorization is voided.</summary>
+public static class PayShare
+{
+    public sealed record Services(PurchaseTable Purchases, ChargeFlow Charges, TimeProvider Time);
+
+    public static async Task<Results<Ok<PayResult>, ProblemHttpResult>> HandleAsync(
+        string shareToken, HttpRequest request, [AsParameters] Services services, CancellationToken ct)
+    {
+        var found = await SharesApi.FindAsync(shareToken, services.Purchases, ct);
+        if (found is not var (purchase, share)) return ApiProblem.NotFound("share");
+        var body = await JsonBody.ReadAsync(request, ct);
+        if (body is null) return JsonBody.TooLarge();
+        if (!JsonBody.TryParse<PayRequest>(body, optional: false, out var input, out var problem)) return problem!;
+        var errors = new Dictionary<string, string[]>();
+        var card = CardValidation.Validate(input!.Card, services.Time.GetUtcNow(), errors);
+        if (errors.Count > 0) return ApiProblem.Validation(errors);
+        if (Refusal(purchase, share, services.Time.GetUtcNow()) is { } refused) return refused;
+
+        var outcome = await services.Charges.RunAsync(
+            new AuthorizationRequest(share.Amount, purchase.Currency, card!, purchase.PartitionKey, share.RowKey),
+            chargeId => CommitAsync(purchase.PartitionKey, share.Index, card!, chargeId, services, ct), ct);
+        return outcome switch
+        {
+            ChargeOutcome<PayResult>.Committed committed => TypedResults.Ok(committed.Value),
+            ChargeOutcome<PayResult>.Declined declined => declined.Problem,
+            _ => ((ChargeOutcome<PayResult>.Rejected)outcome).Problem,
+        };
+    }
+
+    /// <summary>Paid shares answer share_already_paid whatever the purchase's state; otherwise a
+    /// final or overdue purchase is not modifiable (decided by the clock, not by the timer).</summary>
+    private static ProblemHttpResult? Refusal(PurchaseEntity purchase, ShareEntity share, DateTimeOffset now) =>
+        PurchaseRules.CheckPay(purchase, share, now) switch
+        {
+            PayCheck.AlreadyPaid => ApiProblem.ShareAlreadyPaid(),
+            PayCheck.NotModifiable => ApiProblem.NotModifiable(PurchaseRules.Effective(purchase, now).State == PurchaseStates.Initialized
+                ? "This share can no longer be paid." : $"The purchase is {PurchaseRules.Effective(purchase, now).State}; this share can no longer be paid."),
+            _ => null,
+        };
+
+    private static async Task<Commit<PayResult>> CommitAsync(string purchaseId, int index, ValidCard card, string chargeId,
+        Services services, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var (purchase, share) = await services.Purchases.GetWithShareAsync(purchaseId, index, ct);
+            if (purchase is null || share is null) throw new InvalidOperationException($"Share {index} of {purchaseId} vanished.");
+            if (share.ChargeId == chargeId) // our own earlier attempt landed (a retry of a commit that did go through)
+                return new Commit<PayResult>.Done(new PayResult(share.State, purchase.State));
+            var now = services.Time.GetUtcNow();
+            if (Refusal(purchase, share, now) is { } refused) return new Commit<PayResult>.Rejected(refused);
+            if (attempt >= 20) throw new InvalidOperationException($"Paying share {index} of {purchaseId} kept conflicting.");
+
+            share.State = PurchaseStates.Succeeded;
+            share.PaidAt = now;
+            share.ChargeId = chargeId;
+            share.CardBrand = card.Brand;
+            share.CardLast4 = card.Last4;
+            var last = PurchaseRules.IsLastPayment(purchase);
+            purchase.PaidShareCount++;
+            if (last) Transitions.MarkSucceeded(purchase, now);
+            var actions = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.UpdateReplace, share, share.ETag),
+                new(TableTransactionActionType.UpdateReplace, purchase, purchase.ETag),
+                new(TableTransactionActionType.Add, new ChargeEntity
+                {
+                    PartitionKey = purchaseId, RowKey = ChargeEntity.RowKeyFor(chargeId), ShareRowKey = share.RowKey, Amount = share.Amount,
+                    Outcome = ChargeEntity.Committed, CardBrand = card.Brand, CardLast4 = card.Last4, DecidedAt = now,
+                }),
+            };
+            var change = Transitions.WithEvent(purchase, actions, now);
+            try
+            {
+                await services.Purchases.SubmitAsync(change.Actions, ct);
+                return new Commit<PayResult>.Done(new PayResult(share.State, purchase.State));
+            }
+            catch (Exception e) when (StorageErrors.IsConflict(e))
+            {
+                // Another share was paid (purchase ETag), this one was (share ETag), the deadline
+                // fired, or recovery voided our authorization: re-read and decide again.
+                if (await services.Purchases.GetChargeAsync(purchaseId, chargeId, ct) is { Outcome: ChargeEntity.Voided })
+                    return new Commit<PayResult>.Rejected(ApiProblem.PaymentInterrupted());
+            }
+        }
+    }
+}
