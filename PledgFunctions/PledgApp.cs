@@ -1,8 +1,10 @@
 using Scalar.AspNetCore;
 using PledgFunctions.Errors;
 using PledgFunctions.Checkout;
+using PledgFunctions.Deadlines;
 using PledgFunctions.Hosting;
 using PledgFunctions.Merchants;
+using PledgFunctions.Pages;
 using PledgFunctions.Payments;
 using PledgFunctions.Purchases;
 using PledgFunctions.Shares;
@@ -33,6 +35,7 @@ public static class PledgApp
         var inProcessWorkers = builder.Configuration.GetValue("Pledg:Lifecycle:InProcessWorkers", true);
         builder.Services.AddPurchases();
         builder.Services.AddPayments(inProcessWorkers); // sandbox gateway, charge flow, recovery of orphaned authorizations
+        builder.Services.AddDeadlines(inProcessWorkers); // deadline timers (queue) and the due-index sweep
         builder.Services.ConfigureHttpJsonOptions(o => JsonBody.Configure(o.SerializerOptions));
         builder.Services.AddOpenApiDocument();
 
@@ -46,6 +49,7 @@ public static class PledgApp
         app.MapPurchases();                    // merchant API
         app.MapCheckout();                     // organizer's hosted-page API
         app.MapShares();                       // pledgers' hosted-page API
+        app.MapPages();                        // hosted pages: /pay/{organizerToken}, /pay/share/{shareToken}
         return app;
     }
 }

@@ -1,0 +1,95 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using PledgFunctions.Storage;
+using PledgFunctions.Tests.Infrastructure;
+using static PledgFunctions.Tests.Infrastructure.Checkout;
+
+namespace PledgFunctions.Tests.Lifecycle;
+
+/// <summary>A service with a 3-second payment window, its timer worker and sweep running.</summary>
+public sealed class ShortWindowFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
+    public Azurite Azurite { get; private set; } = null!;
+    public TestService Service { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await Azurite.StartNewAsync();
+        Service = await TestService.StartAsync(Azurite, s =>
+        {
+            s["Pledg:PaymentWindow"] = "00:00:03";
+            s["Pledg:Lifecycle:PollInterval"] = "00:00:00.100";
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
+
+public sealed class DeadlineTests(ShortWindowFixture fixture) : IClassFixture<ShortWindowFixture>
+{
+    private TestService Service => fixture.Service;
+    private PurchaseTable Table => Service.Services.GetRequiredService<PurchaseTable>();
+
+    private Task<PurchaseWithShares> StoredFinalAsync(string id) => Eventually.ReturnsAsync(
+        async () => (await Table.GetWithSharesAsync(id, CancellationToken.None))!,
+        p => PurchaseStates.IsFinal(p.Purchase.State), TimeSpan.FromSeconds(20), $"{id} final in storage");
+
+    [Fact]
+    public async Task AnUnpledgedPurchaseExpiresByItsTimer()
+    {
+        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client());
+        var id = purchase.GetProperty("id").GetString()!;
+
+        var stored = (await StoredFinalAsync(id)).Purchase;
+
+        Assert.Equal(PurchaseStates.Failed, stored.State);
+        Assert.Equal(FailureReasons.DeadlineExpired, stored.FailureReason);
+        Assert.Equal(stored.Deadline, stored.CompletedAt);
+        var read = await (await Service.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
+        Assert.Equal("FAILED", read.GetProperty("state").GetString());
+        Assert.Equal("deadline_expired", read.GetProperty("failureReason").GetString());
+        Assert.Equal(read.GetProperty("deadline").GetString(), read.GetProperty("completedAt").GetString());
+    }
+
+    [Fact]
+    public async Task APledgedPurchaseWithAnUnpaidShareExpiresAndPaidSharesStayPaid()
+    {
+        var (purchase, pledge) = await PledgedPurchaseAsync(Service, 2);
+        await (await PayAsync(Service.Client(null), ShareToken(pledge, 1))).AssertOkAsync();
+
+        var stored = await StoredFinalAsync(purchase.GetProperty("id").GetString()!);
+
+        Assert.Equal(PurchaseStates.Failed, stored.Purchase.State);
+        Assert.Equal([PurchaseStates.Succeeded, PurchaseStates.Succeeded, PurchaseStates.Failed], stored.Shares.Select(s => s.State));
+        await (await PayAsync(Service.Client(null), ShareToken(pledge, 2))).AssertProblemAsync(HttpStatusCode.Conflict, "purchase_not_modifiable");
+        await (await PayAsync(Service.Client(null), ShareToken(pledge, 1))).AssertProblemAsync(HttpStatusCode.Conflict, "share_already_paid");
+        var share = await (await Service.Client(null).GetAsync($"/api/shares/{ShareToken(pledge, 2)}")).AssertOkAsync();
+        Assert.Equal("FAILED", share.GetProperty("state").GetString());
+        Assert.Equal("FAILED", share.GetProperty("purchaseState").GetString());
+    }
+
+    [Fact]
+    public async Task ASucceededPurchaseNeverFailsLater()
+    {
+        var (purchase, pledge) = await PledgedPurchaseAsync(Service, 1);
+        await (await PayAsync(Service.Client(null), ShareToken(pledge, 1))).AssertOkAsync();
+        var id = purchase.GetProperty("id").GetString()!;
+        var before = await RawPartitionAsync(Service, id);
+
+        // Wait until both timers (creation and pledge) have fired and been dropped.
+        var queue = Service.Services.GetRequiredService<StorageClients>().DeadlineTimers;
+        await Eventually.TrueAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0
+            && (await Table.GetPurchaseAsync(id, CancellationToken.None))!.Deadline < TimeProvider.System.GetUtcNow().AddSeconds(-1),
+            TimeSpan.FromSeconds(20), "timers consumed");
+
+        Assert.Equal(before, await RawPartitionAsync(Service, id));
+        var read = await (await Service.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
+        Assert.Equal("SUCCESSFULL", read.GetProperty("state").GetString());
+        await (await Service.Client().PostAsync($"/api/purchases/{id}/cancel", null)).AssertProblemAsync(HttpStatusCode.Conflict, "purchase_not_modifiable");
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using PledgFunctions.Storage;
+using PledgFunctions.Tests.Infrastructure;
+using static PledgFunctions.Tests.Infrastructure.Checkout;
+
+namespace PledgFunctions.Tests.Lifecycle;
+
+/// <summary>No timer worker and no sweep run here: what clients see after the deadline is
+/// decided by the clock alone.</summary>
+public sealed class ReadsBeforeTheTimerTests : IAsyncLifetime
+{
+    private Azurite _azurite = null!;
+    private TestService _service = null!;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartNewAsync();
+        _service = await TestService.StartAsync(_azurite, s =>
+        {
+            s["Pledg:PaymentWindow"] = "00:00:02";
+            s["Pledg:Lifecycle:InProcessWorkers"] = "false";
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task EveryReadShowsFailedAndPayIsRefusedOnceTheDeadlinePassed()
+    {
+        var (purchase, pledge) = await PledgedPurchaseAsync(_service, 2);
+        var id = purchase.GetProperty("id").GetString()!;
+        var deadline = pledge.GetProperty("deadline").GetDateTimeOffset();
+        var page = _service.Client(null);
+        await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() >= deadline), TimeSpan.FromSeconds(10), "deadline");
+        var rawBefore = await RawPartitionAsync(_service, id);
+
+        var read = await (await _service.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
+        var status = await (await _service.Client().GetAsync($"/api/purchases/{id}/status")).AssertOkAsync();
+        var checkout = await (await page.GetAsync($"/api/checkout/{Infrastructure.Purchases.OrganizerToken(purchase)}")).AssertOkAsync();
+        var share = await (await page.GetAsync($"/api/shares/{ShareToken(pledge, 1)}")).AssertOkAsync();
+        var pay = await PayAsync(page, ShareToken(pledge, 1));
+
+        Assert.Equal("FAILED", read.GetProperty("state").GetString());
+        Assert.Equal("deadline_expired", read.GetProperty("failureReason").GetString());
+        Assert.Equal("""{"state":"FAILED"}""", status.ToString());
+        Assert.Equal("FAILED", checkout.GetProperty("state").GetString());
+        Assert.Equal(["SUCCESSFULL", "FAILED", "FAILED"], checkout.GetProperty("shares").EnumerateArray().Select(s => s.GetProperty("state").GetString()));
+        Assert.Equal("FAILED", share.GetProperty("state").GetString());
+        await pay.AssertProblemAsync(HttpStatusCode.Conflict, "purchase_not_modifiable");
+        // Nothing was written and nothing charged: the stored purchase still awaits its timer.
+        Assert.Equal(rawBefore, await RawPartitionAsync(_service, id));
+        Assert.Single(await LedgerAsync(_service, id));
+
+        var list = await (await _service.Client().GetAsync($"/api/purchases?state=FAILED&organizerEmail={Uri.EscapeDataString(purchase.GetProperty("organizerEmail").GetString()!)}")).AssertOkAsync();
+        Assert.Equal(id, list.GetProperty("items")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task TheSweepFailsOverduePurchasesWhoseTimersNeverRan()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++) ids.Add((await Infrastructure.Purchases.CreateAsync(_service.Client())).GetProperty("id").GetString()!);
+        var table = _service.Services.GetRequiredService<PurchaseTable>();
+        var last = (await table.GetPurchaseAsync(ids[^1], CancellationToken.None))!.Deadline;
+        await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() >= last), TimeSpan.FromSeconds(10), "deadline");
+
+        var report = await _service.Services.GetRequiredService<PledgFunctions.Deadlines.DeadlineSweep>().RunOnceAsync(CancellationToken.None);
+
+        Assert.True(report.Failed >= 5, $"sweep failed {report.Failed}");
+        foreach (var id in ids)
+            Assert.Equal(PurchaseStates.Failed, (await table.GetPurchaseAsync(id, CancellationToken.None))!.State);
+        Assert.Equal(0, (await _service.Services.GetRequiredService<PledgFunctions.Deadlines.DeadlineSweep>().RunOnceAsync(CancellationToken.None)).Failed);
+    }
+}
