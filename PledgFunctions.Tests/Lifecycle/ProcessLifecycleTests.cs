@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+using PledgFunctions.Storage;
+using PledgFunctions.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static PledgFunctions.Tests.Infrastructure.Checkout;
+
+namespace PledgFunctions.Tests.Lifecycle;
+
+/// <summary>The lifecycle across real processes: killed with SIGKILL before the deadlines, and two
+/// processes taking timers from the same queue.</summary>
+public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private Azurite _azurite = null!;
+
+    public async Task InitializeAsync() => _azurite = await Azurite.StartNewAsync();
+
+    public async Task DisposeAsync() => await _azurite.DisposeAsync();
+
+    private TableClient Purchases => new TableServiceClient(_azurite.ConnectionString).GetTableClient("Purchases");
+
+    private async Task<List<PurchaseEntity>> StoredAsync(IEnumerable<string> ids) =>
+        (await Task.WhenAll(ids.Select(async id => (await Purchases.GetEntityAsync<PurchaseEntity>(id, PurchaseEntity.Row)).Value))).ToList();
+
+    [Fact]
+    public async Task PurchasesOfAKilledProcessFailAfterItsRestart()
+    {
+        var settings = new Dictionary<string, string?> { ["Pledg:PaymentWindow"] = "00:00:06", ["Pledg:Lifecycle:PollInterval"] = "00:00:00.100" };
+        var ids = new List<string>();
+        await using (var first = await ServiceProcess.StartAsync(_azurite, settings))
+        {
+            var merchant = first.Client();
+            for (var i = 0; i < 50; i += 10)
+                ids.AddRange((await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Infrastructure.Purchases.CreateAsync(merchant))))
+                    .Select(p => p.GetProperty("id").GetString()!));
+            await first.KillAsync();
+        }
+        var deadlines = (await StoredAsync(ids)).ToDictionary(p => p.PartitionKey, p => p.Deadline);
+        Assert.All(await StoredAsync(ids), p => Assert.Equal(PurchaseStates.Initialized, p.State));
+        var latest = deadlines.Values.Max();
+        await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() > latest), TimeSpan.FromSeconds(30), "all deadlines passed while down");
+
+        var restart = Stopwatch.StartNew();
+        await using var second = await ServiceProcess.StartAsync(_azurite, settings);
+        var started = restart.Elapsed;
+        var failed = await Eventually.ReturnsAsync(() => StoredAsync(ids), all => all.All(p => p.State == PurchaseStates.Failed),
+            TimeSpan.FromSeconds(30), "all 50 FAILED after restart");
+        var allFailedAfter = restart.Elapsed;
+
+        Assert.All(failed, p => Assert.Equal(FailureReasons.DeadlineExpired, p.FailureReason));
+        Assert.All(failed, p => Assert.Equal(p.Deadline, p.CompletedAt));
+        var worstWriteLag = failed.Max(p => p.Timestamp!.Value - p.Deadline);
+        output.WriteLine($"50 purchases; restart healthy after {started.TotalSeconds:F1} s; all FAILED {allFailedAfter.TotalSeconds:F1} s after restart; " +
+                         $"worst lag from deadline to FAILED write {worstWriteLag.TotalSeconds:F1} s (includes the {latest - deadlines.Values.Min():g} spread and downtime)");
+        Assert.True(allFailedAfter < TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task TwoProcessesDecideEveryPurchaseOnce()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Pledg:PaymentWindow"] = "00:00:04",
+            ["Pledg:Lifecycle:PollInterval"] = "00:00:00.050",
+            ["Pledg:Lifecycle:SweepInterval"] = "00:00:00.500",
+        };
+        await using var a = await ServiceProcess.StartAsync(_azurite, settings);
+        await using var b = await ServiceProcess.StartAsync(_azurite, settings);
+        var body = () => Infrastructure.Purchases.Body(notificationUrl: "https://merchant.example/hooks");
+        var ids = (await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Infrastructure.Purchases.CreateAsync((i % 2 == 0 ? a : b).Client(), body()))))
+            .Select(p => p.GetProperty("id").GetString()!).ToList();
+        // Half of them are paid in full through the other process, racing nothing; the rest expire.
+        var paid = new HashSet<string>();
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)).Where(t => t.i % 2 == 0))
+        {
+            var purchase = await (await a.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
+            var pledge = await (await PledgeAsync(b.Client(null), Infrastructure.Purchases.OrganizerToken(purchase), Pledgers(1))).AssertOkAsync();
+            await (await PayAsync(a.Client(null), ShareToken(pledge, 1))).AssertOkAsync();
+            paid.Add(id);
+        }
+
+        var final = await Eventually.ReturnsAsync(() => StoredAsync(ids), all => all.All(p => PurchaseStates.IsFinal(p.State)),
+            TimeSpan.FromSeconds(30), "all final");
+
+        Assert.All(final, p => Assert.Equal(paid.Contains(p.PartitionKey) ? PurchaseStates.Succeeded : PurchaseStates.Failed, p.State));
+        foreach (var id in ids)
+        {
+            // One final write: exactly one outbox event per purchase, with the one completion time.
+            var events = new List<EventEntity>();
+            await foreach (var e in Purchases.QueryAsync<EventEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {"event-"} and RowKey lt {"event."}")))
+                events.Add(e);
+            Assert.Single(events);
+        }
+        output.WriteLine($"{ids.Count} purchases over two processes: {paid.Count} SUCCESSFULL, {ids.Count - paid.Count} FAILED, one event each");
+    }
+
+    [Fact]
+    public async Task LastPaymentsRacingTheirDeadlinesEndInOneConsistentState()
+    {
+        await using var service = await ServiceProcess.StartAsync(_azurite, new Dictionary<string, string?>
+        {
+            ["Pledg:PaymentWindow"] = "00:00:05",
+            ["Pledg:Lifecycle:PollInterval"] = "00:00:00.050",
+        });
+        var merchant = service.Client();
+        var page = service.Client(null);
+        var pledged = new List<(string Id, string ShareToken, DateTimeOffset Deadline)>();
+        for (var batch = 0; batch < 200; batch += 25)
+            pledged.AddRange(await Task.WhenAll(Enumerable.Range(0, 25).Select(async _ =>
+            {
+                var purchase = await Infrastructure.Purchases.CreateAsync(merchant);
+                var pledge = await (await PledgeAsync(page, Infrastructure.Purchases.OrganizerToken(purchase), Pledgers(1))).AssertOkAsync();
+                return (purchase.GetProperty("id").GetString()!, ShareToken(pledge, 1), pledge.GetProperty("deadline").GetDateTimeOffset());
+            })));
+
+        // Each last payment is sent within ±150 ms of its purchase's deadline.
+        var random = new Random(42);
+        var answers = await Task.WhenAll(pledged.Select(async p =>
+        {
+            var sendAt = p.Deadline + TimeSpan.FromMilliseconds(random.Next(-150, 150));
+            var wait = sendAt - TimeProvider.System.GetUtcNow();
+            if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            var response = await PayAsync(page, p.ShareToken);
+            return (p.Id, response.StatusCode);
+        }));
+
+        var final = await Eventually.ReturnsAsync(() => StoredAsync(pledged.Select(p => p.Id)), all => all.All(p => PurchaseStates.IsFinal(p.State)),
+            TimeSpan.FromSeconds(30), "all final");
+        var byId = final.ToDictionary(p => p.PartitionKey);
+        var testService = new TestServiceLedger(_azurite);
+        foreach (var (id, status) in answers)
+        {
+            var p = byId[id];
+            if (status == System.Net.HttpStatusCode.OK)
+            {
+                Assert.Equal(PurchaseStates.Succeeded, p.State);
+                Assert.True(p.CompletedAt < p.Deadline, "a payment committed before the deadline");
+            }
+            else
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Conflict, status);
+                Assert.Equal(PurchaseStates.Failed, p.State);
+                Assert.Equal(p.Deadline, p.CompletedAt);
+            }
+            var captures = (await testService.LedgerAsync(id)).Where(c => c.ShareRowKey == ShareEntity.RowKeyFor(1) && c.State == "captured").Count();
+            Assert.Equal(p.State == PurchaseStates.Succeeded ? 1 : 0, captures);
+        }
+        output.WriteLine($"200 last payments at their deadlines: {answers.Count(a => a.StatusCode == System.Net.HttpStatusCode.OK)} SUCCESSFULL, " +
+                         $"{answers.Count(a => a.StatusCode != System.Net.HttpStatusCode.OK)} FAILED; no capture on a FAILED share");
+    }
+}
+
+/// <summary>Reads the sandbox gateway's ledger straight from storage (the service runs in another process).</summary>
+internal sealed class TestServiceLedger(Azurite azurite)
+{
+    private readonly TableClient _table = new TableServiceClient(azurite.ConnectionString).GetTableClient("SandboxGateway");
+
+    public async Task<List<PledgFunctions.Payments.SandboxChargeEntity>> LedgerAsync(string purchaseId)
+    {
+        var rows = new List<PledgFunctions.Payments.SandboxChargeEntity>();
+        await foreach (var row in _table.QueryAsync<PledgFunctions.Payments.SandboxChargeEntity>(
+                           TableClient.CreateQueryFilter($"RowKey eq {"charge"} and PurchaseId eq {purchaseId}")))
+            rows.Add(row);
+        return rows;
+    }
+}
