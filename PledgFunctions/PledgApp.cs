@@ -3,6 +3,7 @@ using PledgFunctions.Errors;
 using PledgFunctions.Checkout;
 using PledgFunctions.Deadlines;
 using PledgFunctions.Hosting;
+using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
 using PledgFunctions.Pages;
 using PledgFunctions.Payments;
@@ -32,6 +33,7 @@ public static class PledgApp
         builder.Services.AddSingleton<StorageInitializer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>()); // tables, queues, merchants
         builder.Services.AddMerchants();       // Bearer API keys, stored hashed
+        builder.Services.AddLifecycle();      // final transitions and their outbox events
         var inProcessWorkers = builder.Configuration.GetValue("Pledg:Lifecycle:InProcessWorkers", true);
         builder.Services.AddPurchases();
         builder.Services.AddPayments(inProcessWorkers); // sandbox gateway, charge flow, recovery of orphaned authorizations

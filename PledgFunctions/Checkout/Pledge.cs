@@ -16,7 +16,7 @@ namespace PledgFunctions.Checkout;
 /// entity-group transaction conditioned on the purchase's ETag.</summary>
 public static class Pledge
 {
-    public sealed record Services(PurchaseTable Purchases, ChargeFlow Charges, TimerQueue Timers, TimeProvider Time, IOptions<PledgOptions> Options);
+    public sealed record Services(PurchaseTable Purchases, TransitionCommitter Commits, ChargeFlow Charges, TimerQueue Timers, TimeProvider Time, IOptions<PledgOptions> Options);
 
     public static async Task<Results<Ok<PledgeResult>, ProblemHttpResult>> HandleAsync(
         string organizerToken, HttpRequest request, [AsParameters] Services services, CancellationToken ct)
@@ -89,7 +89,7 @@ public static class Pledge
             var change = Transitions.WithEvent(purchase, actions, now);
             try
             {
-                await services.Purchases.SubmitAsync(change.Actions, ct);
+                await services.Commits.SubmitAsync(change, ct);
                 return new Commit<PurchaseWithShares>.Done(new PurchaseWithShares(purchase, shares));
             }
             catch (Exception e) when (StorageErrors.IsConflict(e))

@@ -6,7 +6,7 @@ namespace PledgFunctions.Deadlines;
 
 /// <summary>Decides what a fired deadline timer means, from storage alone, so a timer that is
 /// early, late, duplicated or delivered to two instances at once still yields one final state.</summary>
-public sealed class DeadlineProcessor(PurchaseTable purchases, TimerQueue timers, TimeProvider time, ILogger<DeadlineProcessor> logger)
+public sealed class DeadlineProcessor(PurchaseTable purchases, TransitionCommitter commits, TimerQueue timers, TimeProvider time, ILogger<DeadlineProcessor> logger)
 {
     private static readonly Meter Meter = new("PledgFunctions.Lifecycle");
     private static readonly Histogram<double> TimerLag = Meter.CreateHistogram<double>("pledg.deadline.lag", "ms",
@@ -41,7 +41,7 @@ public sealed class DeadlineProcessor(PurchaseTable purchases, TimerQueue timers
             var change = Transitions.Fail(found.Purchase, found.Shares, FailureReasons.DeadlineExpired, found.Purchase.Deadline, now);
             try
             {
-                await purchases.SubmitAsync(change.Actions, ct);
+                await commits.SubmitAsync(change, ct);
             }
             catch (Exception e) when (StorageErrors.IsConflict(e))
             {

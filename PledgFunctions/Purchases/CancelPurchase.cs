@@ -13,7 +13,7 @@ public static class CancelPurchase
     public const int MaxReasonLength = 500;
 
     public static async Task<Results<Ok<PurchaseView>, ProblemHttpResult>> HandleAsync(
-        string id, HttpRequest request, Merchant merchant, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, Merchant merchant, PurchaseTable purchases, TransitionCommitter commits, TimeProvider time, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(request, ct);
         if (body is null) return JsonBody.TooLarge();
@@ -33,7 +33,7 @@ public static class CancelPurchase
             var change = Transitions.Fail(purchase, [], FailureReasons.Cancelled, now, now);
             try
             {
-                await purchases.SubmitAsync(change.Actions, ct);
+                await commits.SubmitAsync(change, ct);
                 return TypedResults.Ok(PurchaseView.From(purchase, now));
             }
             catch (Exception e) when (StorageErrors.IsConflict(e)) { }

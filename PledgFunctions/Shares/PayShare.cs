@@ -14,7 +14,7 @@ namespace PledgFunctions.Shares;
 /// other authorization is voided.</summary>
 public static class PayShare
 {
-    public sealed record Services(PurchaseTable Purchases, ChargeFlow Charges, TimeProvider Time);
+    public sealed record Services(PurchaseTable Purchases, TransitionCommitter Commits, ChargeFlow Charges, TimeProvider Time);
 
     public static async Task<Results<Ok<PayResult>, ProblemHttpResult>> HandleAsync(
         string shareToken, HttpRequest request, [AsParameters] Services services, CancellationToken ct)
@@ -85,7 +85,7 @@ public static class PayShare
             var change = Transitions.WithEvent(purchase, actions, now);
             try
             {
-                await services.Purchases.SubmitAsync(change.Actions, ct);
+                await services.Commits.SubmitAsync(change, ct);
                 return new Commit<PayResult>.Done(new PayResult(share.State, purchase.State));
             }
             catch (Exception e) when (StorageErrors.IsConflict(e))
