@@ -1,6 +1,6 @@
 using System.Net;
 using PledgFunctions.Tests.Infrastructure;
-using static PledgFunctions.Tests.Infrastructure.Checkout;
+using static PledgFunctions.Tests.Infrastructure.TestCheckout;
 
 namespace PledgFunctions.Tests.Checkout;
 
@@ -12,8 +12,8 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
     [Fact]
     public async Task CheckoutShowsTheCartAndNoSharesBeforeThePledge()
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client());
-        var checkout = await (await _page.GetAsync($"/api/checkout/{Infrastructure.Purchases.OrganizerToken(purchase)}")).AssertOkAsync();
+        var purchase = await TestPurchases.CreateAsync(Service.Client());
+        var checkout = await (await _page.GetAsync($"/api/checkout/{TestPurchases.OrganizerToken(purchase)}")).AssertOkAsync();
 
         Assert.Equal("Test Shop A", checkout.GetProperty("merchantName").GetString());
         Assert.Equal(12000, checkout.GetProperty("amount").GetInt64());
@@ -37,8 +37,8 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
     [Fact]
     public async Task ATokenWithTheRightPurchaseButAWrongSecretIsNotFound()
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client());
-        var token = Infrastructure.Purchases.OrganizerToken(purchase);
+        var purchase = await TestPurchases.CreateAsync(Service.Client());
+        var token = TestPurchases.OrganizerToken(purchase);
         var forged = token[..^3] + (token[^3] == 'A' ? "BAA" : "AAA");
         await (await _page.GetAsync($"/api/checkout/{forged}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
@@ -46,8 +46,8 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
     [Fact]
     public async Task EqualSplitPutsTheRemainderOnTheOrganizersShare()
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client(), Infrastructure.Purchases.Body(10001));
-        var token = Infrastructure.Purchases.OrganizerToken(purchase);
+        var purchase = await TestPurchases.CreateAsync(Service.Client(), TestPurchases.Body(10001));
+        var token = TestPurchases.OrganizerToken(purchase);
         var pledgers = Pledgers(2);
 
         var pledge = await (await PledgeAsync(_page, token, pledgers)).AssertOkAsync();
@@ -75,8 +75,8 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
     [Fact]
     public async Task CustomAmountsLeaveTheRestToTheOrganizer()
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client(), Infrastructure.Purchases.Body(10000));
-        var pledge = await (await PledgeAsync(_page, Infrastructure.Purchases.OrganizerToken(purchase),
+        var purchase = await TestPurchases.CreateAsync(Service.Client(), TestPurchases.Body(10000));
+        var pledge = await (await PledgeAsync(_page, TestPurchases.OrganizerToken(purchase),
             [new { email = "bob@example.com", amount = 2500 }, new { email = "carol@example.com", amount = 3000 }])).AssertOkAsync();
         Assert.Equal([4500L, 2500L, 3000L], pledge.GetProperty("shares").EnumerateArray().Select(s => s.GetProperty("amount").GetInt64()));
     }
@@ -84,8 +84,8 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
     [Fact]
     public async Task PledgeWithoutPledgersSucceedsAtOnce()
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client());
-        var pledge = await (await PledgeAsync(_page, Infrastructure.Purchases.OrganizerToken(purchase), [])).AssertOkAsync();
+        var purchase = await TestPurchases.CreateAsync(Service.Client());
+        var pledge = await (await PledgeAsync(_page, TestPurchases.OrganizerToken(purchase), [])).AssertOkAsync();
         Assert.Equal("SUCCESSFULL", pledge.GetProperty("state").GetString());
         var read = await (await Service.Client().GetAsync($"/api/purchases/{purchase.GetProperty("id").GetString()}")).AssertOkAsync();
         Assert.Equal("SUCCESSFULL", read.GetProperty("state").GetString());
@@ -116,13 +116,13 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
     [MemberData(nameof(InvalidPledges))]
     public async Task InvalidPledgesAnswer400AndChangeNothing(string template, string field)
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client());
+        var purchase = await TestPurchases.CreateAsync(Service.Client());
         var id = purchase.GetProperty("id").GetString()!;
         var before = await RawPartitionAsync(Service, id);
         var json = template.Replace("CARD", """{"number": "4242424242424242", "expMonth": 12, "expYear": 2030, "cvc": "123"}""")
             .Replace("ORGANIZER", purchase.GetProperty("organizerEmail").GetString()!.ToUpperInvariant());
 
-        var response = await _page.PostAsync($"/api/checkout/{Infrastructure.Purchases.OrganizerToken(purchase)}/pledge", Http.Json(json));
+        var response = await _page.PostAsync($"/api/checkout/{TestPurchases.OrganizerToken(purchase)}/pledge", Http.Json(json));
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_error", field);
         Assert.Equal(before, await RawPartitionAsync(Service, id));
@@ -132,10 +132,10 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
     [Fact]
     public async Task MoreThanTwentyPledgersAreRefused()
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client());
-        await (await PledgeAsync(_page, Infrastructure.Purchases.OrganizerToken(purchase), Pledgers(21)))
+        var purchase = await TestPurchases.CreateAsync(Service.Client());
+        await (await PledgeAsync(_page, TestPurchases.OrganizerToken(purchase), Pledgers(21)))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_error", "pledgers");
-        var twenty = await (await PledgeAsync(_page, Infrastructure.Purchases.OrganizerToken(purchase), Pledgers(20))).AssertOkAsync();
+        var twenty = await (await PledgeAsync(_page, TestPurchases.OrganizerToken(purchase), Pledgers(20))).AssertOkAsync();
         Assert.Equal(21, twenty.GetProperty("shares").GetArrayLength());
     }
 
@@ -144,33 +144,33 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
     [InlineData(true)]
     public async Task DeclinedCardsChangeNothing(bool insufficientFunds)
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client());
+        var purchase = await TestPurchases.CreateAsync(Service.Client());
         var id = purchase.GetProperty("id").GetString()!;
         var before = await RawPartitionAsync(Service, id);
 
-        var response = await PledgeAsync(_page, Infrastructure.Purchases.OrganizerToken(purchase), Pledgers(2),
+        var response = await PledgeAsync(_page, TestPurchases.OrganizerToken(purchase), Pledgers(2),
             insufficientFunds ? Cards.InsufficientFunds : Cards.Declined);
 
         await response.AssertProblemAsync(HttpStatusCode.PaymentRequired, "card_declined");
         Assert.Equal(before, await RawPartitionAsync(Service, id));
         Assert.Empty(await LedgerAsync(Service, id));
-        await (await PledgeAsync(_page, Infrastructure.Purchases.OrganizerToken(purchase), Pledgers(2))).AssertOkAsync();
+        await (await PledgeAsync(_page, TestPurchases.OrganizerToken(purchase), Pledgers(2))).AssertOkAsync();
     }
 
     [Fact]
     public async Task APledgedOrCancelledPurchaseCannotBePledgedAgain()
     {
         var (purchase, _) = await PledgedPurchaseAsync(Service, 1);
-        var token = Infrastructure.Purchases.OrganizerToken(purchase);
+        var token = TestPurchases.OrganizerToken(purchase);
         await (await PledgeAsync(_page, token, Pledgers(1))).AssertProblemAsync(HttpStatusCode.Conflict, "purchase_not_modifiable");
         await (await Service.Client().PostAsync($"/api/purchases/{purchase.GetProperty("id").GetString()}/cancel", null))
             .AssertProblemAsync(HttpStatusCode.Conflict, "purchase_not_modifiable");
 
-        var cancelled = await Infrastructure.Purchases.CreateAsync(Service.Client());
+        var cancelled = await TestPurchases.CreateAsync(Service.Client());
         await (await Service.Client().PostAsync($"/api/purchases/{cancelled.GetProperty("id").GetString()}/cancel", null)).AssertOkAsync();
-        await (await PledgeAsync(_page, Infrastructure.Purchases.OrganizerToken(cancelled), Pledgers(1)))
+        await (await PledgeAsync(_page, TestPurchases.OrganizerToken(cancelled), Pledgers(1)))
             .AssertProblemAsync(HttpStatusCode.Conflict, "purchase_not_modifiable");
-        var checkout = await (await _page.GetAsync($"/api/checkout/{Infrastructure.Purchases.OrganizerToken(cancelled)}")).AssertOkAsync();
+        var checkout = await (await _page.GetAsync($"/api/checkout/{TestPurchases.OrganizerToken(cancelled)}")).AssertOkAsync();
         Assert.Equal("FAILED", checkout.GetProperty("state").GetString());
         Assert.Equal("cancelled", checkout.GetProperty("failureReason").GetString());
     }
@@ -178,9 +178,9 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
     [Fact]
     public async Task TwentyConcurrentPledgesChargeTheOrganizerOnce()
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client());
+        var purchase = await TestPurchases.CreateAsync(Service.Client());
         var id = purchase.GetProperty("id").GetString()!;
-        var token = Infrastructure.Purchases.OrganizerToken(purchase);
+        var token = TestPurchases.OrganizerToken(purchase);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PledgeAsync(Service.Client(null), token, Pledgers(2))));
 

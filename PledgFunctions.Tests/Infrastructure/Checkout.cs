@@ -14,7 +14,7 @@ public static class Cards
     public static object InsufficientFunds => new { number = SandboxCardGateway.InsufficientFundsCard, expMonth = 12, expYear = 2030, cvc = "987" };
 }
 
-public static class Checkout
+public static class TestCheckout
 {
     public static object[] Pledgers(int count) =>
         Enumerable.Range(1, count).Select(i => (object)new { email = $"friend{i}+{Guid.NewGuid():N}@example.com" }).ToArray();
@@ -25,8 +25,8 @@ public static class Checkout
     /// <summary>A purchase pledged with <paramref name="pledgers"/> equal shares: (purchase, pledge answer).</summary>
     public static async Task<(JsonElement Purchase, JsonElement Pledge)> PledgedPurchaseAsync(TestService service, int pledgers, long amount = 12000)
     {
-        var purchase = await Purchases.CreateAsync(service.Client(), Purchases.Body(amount));
-        var pledge = await (await PledgeAsync(service.Client(null), Purchases.OrganizerToken(purchase), Pledgers(pledgers))).AssertOkAsync();
+        var purchase = await TestPurchases.CreateAsync(service.Client(), TestPurchases.Body(amount));
+        var pledge = await (await PledgeAsync(service.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(pledgers))).AssertOkAsync();
         return (purchase, pledge);
     }
 

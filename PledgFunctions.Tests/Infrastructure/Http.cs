@@ -45,7 +45,7 @@ public static class Http
 }
 
 /// <summary>Fresh test data: every test makes its own purchases.</summary>
-public static class Purchases
+public static class TestPurchases
 {
     public static object Body(long amount = 12000, string currency = "EUR", string? organizer = null, string? notificationUrl = null) => new
     {

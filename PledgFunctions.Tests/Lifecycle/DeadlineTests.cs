@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using PledgFunctions.Storage;
 using PledgFunctions.Tests.Infrastructure;
-using static PledgFunctions.Tests.Infrastructure.Checkout;
+using static PledgFunctions.Tests.Infrastructure.TestCheckout;
 
 namespace PledgFunctions.Tests.Lifecycle;
 
@@ -42,7 +42,7 @@ public sealed class DeadlineTests(ShortWindowFixture fixture) : IClassFixture<Sh
     [Fact]
     public async Task AnUnpledgedPurchaseExpiresByItsTimer()
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client());
+        var purchase = await TestPurchases.CreateAsync(Service.Client());
         var id = purchase.GetProperty("id").GetString()!;
 
         var stored = (await StoredFinalAsync(id)).Purchase;

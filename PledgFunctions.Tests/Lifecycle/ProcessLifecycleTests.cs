@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 using PledgFunctions.Storage;
 using PledgFunctions.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static PledgFunctions.Tests.Infrastructure.Checkout;
+using static PledgFunctions.Tests.Infrastructure.TestCheckout;
 
 namespace PledgFunctions.Tests.Lifecycle;
 
@@ -31,7 +31,7 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
         {
             var merchant = first.Client();
             for (var i = 0; i < 50; i += 10)
-                ids.AddRange((await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Infrastructure.Purchases.CreateAsync(merchant))))
+                ids.AddRange((await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => TestPurchases.CreateAsync(merchant))))
                     .Select(p => p.GetProperty("id").GetString()!));
             await first.KillAsync();
         }
@@ -66,15 +66,15 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
         };
         await using var a = await ServiceProcess.StartAsync(_azurite, settings);
         await using var b = await ServiceProcess.StartAsync(_azurite, settings);
-        var body = () => Infrastructure.Purchases.Body(notificationUrl: "https://merchant.example/hooks");
-        var ids = (await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Infrastructure.Purchases.CreateAsync((i % 2 == 0 ? a : b).Client(), body()))))
+        var body = () => TestPurchases.Body(notificationUrl: "https://merchant.example/hooks");
+        var ids = (await Task.WhenAll(Enumerable.Range(0, 60).Select(i => TestPurchases.CreateAsync((i % 2 == 0 ? a : b).Client(), body()))))
             .Select(p => p.GetProperty("id").GetString()!).ToList();
         // Half of them are paid in full through the other process, racing nothing; the rest expire.
         var paid = new HashSet<string>();
         foreach (var (id, i) in ids.Select((id, i) => (id, i)).Where(t => t.i % 2 == 0))
         {
             var purchase = await (await a.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
-            var pledge = await (await PledgeAsync(b.Client(null), Infrastructure.Purchases.OrganizerToken(purchase), Pledgers(1))).AssertOkAsync();
+            var pledge = await (await PledgeAsync(b.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(1))).AssertOkAsync();
             await (await PayAsync(a.Client(null), ShareToken(pledge, 1))).AssertOkAsync();
             paid.Add(id);
         }
@@ -108,8 +108,8 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
         for (var batch = 0; batch < 200; batch += 25)
             pledged.AddRange(await Task.WhenAll(Enumerable.Range(0, 25).Select(async _ =>
             {
-                var purchase = await Infrastructure.Purchases.CreateAsync(merchant);
-                var pledge = await (await PledgeAsync(page, Infrastructure.Purchases.OrganizerToken(purchase), Pledgers(1))).AssertOkAsync();
+                var purchase = await TestPurchases.CreateAsync(merchant);
+                var pledge = await (await PledgeAsync(page, TestPurchases.OrganizerToken(purchase), Pledgers(1))).AssertOkAsync();
                 return (purchase.GetProperty("id").GetString()!, ShareToken(pledge, 1), pledge.GetProperty("deadline").GetDateTimeOffset());
             })));
 

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using PledgFunctions.Storage;
 using PledgFunctions.Tests.Infrastructure;
-using static PledgFunctions.Tests.Infrastructure.Checkout;
+using static PledgFunctions.Tests.Infrastructure.TestCheckout;
 
 namespace PledgFunctions.Tests.Lifecycle;
 
@@ -41,7 +41,7 @@ public sealed class ReadsBeforeTheTimerTests : IAsyncLifetime
 
         var read = await (await _service.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
         var status = await (await _service.Client().GetAsync($"/api/purchases/{id}/status")).AssertOkAsync();
-        var checkout = await (await page.GetAsync($"/api/checkout/{Infrastructure.Purchases.OrganizerToken(purchase)}")).AssertOkAsync();
+        var checkout = await (await page.GetAsync($"/api/checkout/{TestPurchases.OrganizerToken(purchase)}")).AssertOkAsync();
         var share = await (await page.GetAsync($"/api/shares/{ShareToken(pledge, 1)}")).AssertOkAsync();
         var pay = await PayAsync(page, ShareToken(pledge, 1));
 
@@ -64,7 +64,7 @@ public sealed class ReadsBeforeTheTimerTests : IAsyncLifetime
     public async Task TheSweepFailsOverduePurchasesWhoseTimersNeverRan()
     {
         var ids = new List<string>();
-        for (var i = 0; i < 5; i++) ids.Add((await Infrastructure.Purchases.CreateAsync(_service.Client())).GetProperty("id").GetString()!);
+        for (var i = 0; i < 5; i++) ids.Add((await TestPurchases.CreateAsync(_service.Client())).GetProperty("id").GetString()!);
         var table = _service.Services.GetRequiredService<PurchaseTable>();
         var last = (await table.GetPurchaseAsync(ids[^1], CancellationToken.None))!.Deadline;
         await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() >= last), TimeSpan.FromSeconds(10), "deadline");

@@ -4,7 +4,7 @@ using PledgFunctions.Payments;
 using PledgFunctions.Storage;
 using PledgFunctions.Tests.Checkout;
 using PledgFunctions.Tests.Infrastructure;
-using static PledgFunctions.Tests.Infrastructure.Checkout;
+using static PledgFunctions.Tests.Infrastructure.TestCheckout;
 
 namespace PledgFunctions.Tests.Payments;
 

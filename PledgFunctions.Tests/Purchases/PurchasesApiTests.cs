@@ -37,7 +37,7 @@ public sealed class PurchasesApiTests(ServiceFixture fixture) : IClassFixture<Se
         // The page token is not the id and carries at least 128 bits.
         var paymentUrl = new Uri(purchase.GetProperty("paymentUrl").GetString()!);
         Assert.Equal("pay", paymentUrl.Segments[1].Trim('/'));
-        var token = Infrastructure.Purchases.OrganizerToken(purchase);
+        var token = TestPurchases.OrganizerToken(purchase);
         Assert.NotEqual(id, token);
         Assert.True(token.Length * 6 >= 128 + 128, "token should carry the partition and >= 128 random bits");
     }
@@ -45,7 +45,7 @@ public sealed class PurchasesApiTests(ServiceFixture fixture) : IClassFixture<Se
     [Fact]
     public async Task GetAndStatusReturnThePurchase()
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(_merchant);
+        var purchase = await TestPurchases.CreateAsync(_merchant);
         var id = purchase.GetProperty("id").GetString();
 
         var read = await (await _merchant.GetAsync($"/api/purchases/{id}")).AssertOkAsync();
@@ -57,7 +57,7 @@ public sealed class PurchasesApiTests(ServiceFixture fixture) : IClassFixture<Se
     [Fact]
     public async Task AnotherMerchantsPurchaseIsNotFound()
     {
-        var id = (await Infrastructure.Purchases.CreateAsync(_merchant)).GetProperty("id").GetString();
+        var id = (await TestPurchases.CreateAsync(_merchant)).GetProperty("id").GetString();
         var other = fixture.Service.Client(TestService.OtherMerchantKey);
 
         await (await other.GetAsync($"/api/purchases/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
@@ -83,7 +83,7 @@ public sealed class PurchasesApiTests(ServiceFixture fixture) : IClassFixture<Se
     public async Task MissingOrUnknownApiKeyIsUnauthorized(string? key)
     {
         var client = fixture.Service.Client(key);
-        var response = await client.PostJsonAsync("/api/purchases", Infrastructure.Purchases.Body());
+        var response = await client.PostJsonAsync("/api/purchases", TestPurchases.Body());
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
         await (await client.GetAsync("/api/purchases")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
@@ -143,7 +143,7 @@ public sealed class PurchasesApiTests(ServiceFixture fixture) : IClassFixture<Se
     [InlineData("CZK", 5000)]
     public async Task EverySupportedCurrencyAcceptsMinorUnitAmountsUpToTheLimit(string currency, long amount)
     {
-        var purchase = await Infrastructure.Purchases.CreateAsync(_merchant, Infrastructure.Purchases.Body(amount, currency));
+        var purchase = await TestPurchases.CreateAsync(_merchant, TestPurchases.Body(amount, currency));
         Assert.Equal(amount, purchase.GetProperty("amount").GetInt64());
         Assert.Equal(currency, purchase.GetProperty("currency").GetString());
     }
@@ -151,7 +151,7 @@ public sealed class PurchasesApiTests(ServiceFixture fixture) : IClassFixture<Se
     [Fact]
     public async Task CancelMakesThePurchaseFailedOnce()
     {
-        var id = (await Infrastructure.Purchases.CreateAsync(_merchant)).GetProperty("id").GetString();
+        var id = (await TestPurchases.CreateAsync(_merchant)).GetProperty("id").GetString();
 
         var cancelled = await (await _merchant.PostJsonAsync($"/api/purchases/{id}/cancel", new { reason = "customer changed mind" })).AssertOkAsync();
         Assert.Equal("FAILED", cancelled.GetProperty("state").GetString());
@@ -167,7 +167,7 @@ public sealed class PurchasesApiTests(ServiceFixture fixture) : IClassFixture<Se
     [Fact]
     public async Task CancelValidatesItsOptionalBody()
     {
-        var id = (await Infrastructure.Purchases.CreateAsync(_merchant)).GetProperty("id").GetString();
+        var id = (await TestPurchases.CreateAsync(_merchant)).GetProperty("id").GetString();
         await (await _merchant.PostJsonAsync($"/api/purchases/{id}/cancel", new { reason = new string('x', 501) }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_error", "reason");
         await (await _merchant.PostAsync($"/api/purchases/{id}/cancel", Http.Json("{ nope"))).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_error");

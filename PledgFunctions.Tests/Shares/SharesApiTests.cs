@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PledgFunctions.Storage;
 using PledgFunctions.Tests.Checkout;
 using PledgFunctions.Tests.Infrastructure;
-using static PledgFunctions.Tests.Infrastructure.Checkout;
+using static PledgFunctions.Tests.Infrastructure.TestCheckout;
 
 namespace PledgFunctions.Tests.Shares;
 
@@ -130,8 +130,8 @@ public sealed class SharesApiTests(ServiceFixture fixture) : IClassFixture<Servi
     public async Task CardNumbersAndCvcsAreNeverStored()
     {
         var card = new { number = "5555555555554444", expMonth = 11, expYear = 2031, cvc = "7319" };
-        var purchase = await Infrastructure.Purchases.CreateAsync(Service.Client());
-        var pledge = await (await PledgeAsync(_page, Infrastructure.Purchases.OrganizerToken(purchase), Pledgers(1), card)).AssertOkAsync();
+        var purchase = await TestPurchases.CreateAsync(Service.Client());
+        var pledge = await (await PledgeAsync(_page, TestPurchases.OrganizerToken(purchase), Pledgers(1), card)).AssertOkAsync();
         await (await PayAsync(_page, ShareToken(pledge, 1), card)).AssertOkAsync();
 
         var storage = Service.Services.GetRequiredService<StorageClients>();

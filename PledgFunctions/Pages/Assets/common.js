@@ -93,9 +93,10 @@ window.Pledg = (() => {
     const total = Math.ceil(ms / 1000);
     const d = Math.floor(total / 86400), hours = Math.floor((total % 86400) / 3600);
     const min = Math.floor((total % 3600) / 60), s = total % 60;
-    if (d > 0) return `${d} d ${hours} h ${min} min`;
-    if (hours > 0) return `${hours} h ${min} min`;
-    if (min > 0) return `${min} min ${s} s`;
+    const two = (big, bigUnit, small, smallUnit) => (small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
+    if (d > 0) return two(d, 'd', hours, 'h');
+    if (hours > 0) return two(hours, 'h', min, 'min');
+    if (min > 0) return two(min, 'min', s, 's');
     return `${s} s`;
   }
 
@@ -131,17 +132,6 @@ window.Pledg = (() => {
     return { ok: false, status: response.status, problem: data ?? { detail: `Something went wrong (error ${response.status}). Please try again.` } };
   }
 
-  /** Polls load() every `every(data)` ms (null stops) — never two loads at once. */
-  function poller(load) {
-    let timer = null;
-    return {
-      schedule(delay) {
-        clearTimeout(timer);
-        if (delay !== null) timer = setTimeout(load, delay);
-      },
-    };
-  }
-
   /** Delay until the next read: soon after the deadline, or `interval` while something may change. */
   function nextRead(deadline, interval) {
     const untilDeadline = Date.parse(deadline) - Date.now();
@@ -157,7 +147,7 @@ window.Pledg = (() => {
     const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null;
     if (hintEl) input.setAttribute('aria-describedby', hintEl.id);
     return h('div', { class: `field ${className ?? ''}` },
-      h('label', { for: id, text: label }),
+      h('label', { for: id }, label),
       hintEl,
       input,
       h('p', { class: 'field-error', id: `${id}-error`, hidden: true }));
@@ -180,10 +170,10 @@ window.Pledg = (() => {
   }
 
   /** Puts each message of `errors` ({"card.number": ["..."]}) next to its field — `locate(key)`
-   * answers { message: element, inputs: [elements] } or null — marks the inputs invalid, moves focus
-   * to the first one on the page, and answers the messages that found no field. */
+   * answers { message, inputs, focus? } or null — marks the inputs invalid, moves focus to the
+   * first of them on the page, and answers the messages that found no field. */
   function showErrors(errors, locate) {
-    const invalid = [];
+    const toFocus = [];
     const unplaced = [];
     for (const [key, messages] of Object.entries(errors ?? {})) {
       const target = locate(key);
@@ -194,11 +184,11 @@ window.Pledg = (() => {
       for (const input of target.inputs) {
         input.setAttribute('aria-invalid', 'true');
         describedBy(input, target.message.id, true);
-        invalid.push(input);
       }
+      toFocus.push(...(target.inputs.length ? target.inputs : [target.focus].filter(Boolean)));
     }
-    invalid.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
-    if (invalid.length) invalid[0].focus();
+    toFocus.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    toFocus[0]?.focus();
     return unplaced;
   }
 
@@ -283,7 +273,7 @@ window.Pledg = (() => {
   }
 
   return {
-    h, svg, icons, exponent, decimalString, money, parseAmount, formatDate, countdown, api, poller, nextRead,
+    h, svg, icons, exponent, decimalString, money, parseAmount, formatDate, countdown, api, nextRead,
     field, clearErrors, showErrors, showAlert, byId, cardFields, readCard, focusCardNumber, badge, setBusy,
   };
 })();

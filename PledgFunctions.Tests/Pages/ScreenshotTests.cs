@@ -1,0 +1,54 @@
+using Microsoft.Playwright;
+using PledgFunctions.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace PledgFunctions.Tests.Pages;
+
+using Purchases = PledgFunctions.Tests.Infrastructure.Purchases;
+
+/// <summary>Both pages at 1280 and 360 px, written to docs/screenshots/ so a person can see them;
+/// at 360 px nothing may scroll sideways.</summary>
+public sealed class ScreenshotTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static readonly string Folder = Path.Combine(RepositoryPaths.Root, "docs", "screenshots");
+
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(360)]
+    public async Task BothPagesRenderWithoutSidewaysScrolling(int width)
+    {
+        Directory.CreateDirectory(Folder);
+        var purchase = await TestPurchases.CreateAsync(fixture.Service.Client(), PageData.Order(organizer: "alice@example.com"));
+
+        await using var organizer = await fixture.OpenAsync(width: width);
+        var page = organizer.Page;
+        await page.GotoAsync(PageData.Path(purchase));
+        await page.FillAsync("#pledger-0-email", "bob@example.com");
+        await page.ClickAsync("#add-pledger");
+        await page.FillAsync("#pledger-1-email", "carol@example.com");
+        await Expect(page.Locator("#preview-2")).ToContainTextAsync("€40.00");
+        await SaveAsync(page, $"organizer-before-{width}.png");
+
+        await PageData.FillCardAsync(page);
+        await page.ClickAsync("#pay-button");
+        await Expect(page.Locator("#share-2 .link-input")).ToBeVisibleAsync();
+        await page.Locator("h1").BlurAsync();
+        await SaveAsync(page, $"organizer-after-{width}.png");
+
+        var shareUrl = await page.Locator("#share-1 .link-input").InputValueAsync();
+        await using var pledger = await fixture.OpenAsync(width: width);
+        await pledger.Page.GotoAsync(new Uri(shareUrl).AbsolutePath);
+        await Expect(pledger.Page.Locator("#pay-button")).ToHaveTextAsync("Pay €40.00");
+        await SaveAsync(pledger.Page, $"pledger-{width}.png");
+
+        organizer.AssertNoScriptErrors();
+        pledger.AssertNoScriptErrors();
+    }
+
+    private static async Task SaveAsync(IPage page, string name)
+    {
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"{name}: the page scrolls sideways by {overflow} px");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Folder, name), FullPage = true });
+    }
+}
