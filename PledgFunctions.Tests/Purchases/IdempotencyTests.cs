@@ -1,4 +1,8 @@
 using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using PledgFunctions.Purchases;
+using PledgFunctions.Storage;
 using PledgFunctions.Tests.Infrastructure;
 
 namespace PledgFunctions.Tests.Purchases;
@@ -113,5 +117,53 @@ public sealed class IdempotencyTests(ServiceFixture fixture) : IClassFixture<Ser
 
         Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
         Assert.Equal(1, await CountForOrganizerAsync(organizer));
+    }
+
+    /// <summary>Simulates a process that claimed the key (and maybe inserted the purchase) and
+    /// died: its row is pending with a lease that ran out.</summary>
+    private async Task<string> ClaimAbandonedAsync(string key, string json)
+    {
+        var purchaseId = PurchaseKeys.NewPurchaseId(TimeProvider.System.GetUtcNow());
+        var merchantId = PledgFunctions.Merchants.MerchantStore.IdFor("Test Shop A");
+        var past = TimeProvider.System.GetUtcNow().AddMinutes(-5);
+        await Service.Services.GetRequiredService<StorageClients>().Idempotency.AddEntityAsync(new IdempotencyEntity
+        {
+            PartitionKey = merchantId, RowKey = IdempotencyStore.Hash(Encoding.UTF8.GetBytes(key)),
+            BodyHash = IdempotencyStore.Hash(Encoding.UTF8.GetBytes(json)), PurchaseId = purchaseId,
+            Status = IdempotencyEntity.Pending, CreatedAt = past, LockedUntil = past.AddSeconds(30),
+        });
+        return purchaseId;
+    }
+
+    [Fact]
+    public async Task ARetryAfterTheFirstAttemptDiedBeforeCreatingCreatesTheRecordedPurchase()
+    {
+        var organizer = $"idem+{Guid.NewGuid():N}@example.com";
+        var key = Guid.NewGuid().ToString();
+        var recorded = await ClaimAbandonedAsync(key, Body(organizer));
+
+        var retry = await (await Service.Client().SendAsync(Create(key, Body(organizer)))).AssertOkAsync(HttpStatusCode.Created);
+
+        Assert.Equal(recorded, retry.GetProperty("id").GetString());
+        Assert.Equal(1, await CountForOrganizerAsync(organizer));
+    }
+
+    [Fact]
+    public async Task ARetryAfterTheFirstAttemptDiedAfterCreatingReturnsThatPurchase()
+    {
+        var organizer = $"idem+{Guid.NewGuid():N}@example.com";
+        var key = Guid.NewGuid().ToString();
+        var recorded = await ClaimAbandonedAsync(key, Body(organizer));
+        var creator = Service.Services.GetRequiredService<PurchaseCreator>();
+        var request = new CreatePurchaseRequest(organizer, 5000, "EUR", null, null, null);
+        await creator.CreateAsync(creator.NewEntity(recorded, new PledgFunctions.Merchants.Merchant(
+            PledgFunctions.Merchants.MerchantStore.IdFor("Test Shop A"), "Test Shop A"), request, "http://127.0.0.1", TimeProvider.System.GetUtcNow()), CancellationToken.None);
+
+        var retry = await (await Service.Client().SendAsync(Create(key, Body(organizer)))).AssertOkAsync(HttpStatusCode.Created);
+
+        Assert.Equal(recorded, retry.GetProperty("id").GetString());
+        Assert.Equal(1, await CountForOrganizerAsync(organizer));
+        var replay = await Service.Client().SendAsync(Create(key, Body(organizer)));
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
     }
 }

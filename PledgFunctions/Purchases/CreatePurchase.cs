@@ -5,6 +5,7 @@ using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
 using PledgFunctions.Storage;
+using PledgFunctions.Webhooks;
 
 namespace PledgFunctions.Purchases;
 
@@ -13,7 +14,7 @@ public static class CreatePurchase
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
-    public sealed record Services(PurchaseCreator Creator, IdempotencyStore Idempotency, TimeProvider Time);
+    public sealed record Services(PurchaseCreator Creator, IdempotencyStore Idempotency, WebhookUrlGuard WebhookUrls, TimeProvider Time);
 
     public static async Task<Results<RawJsonResult, ProblemHttpResult>> HandleAsync(
         HttpRequest request, Merchant merchant, [AsParameters] Services services, CancellationToken ct)
@@ -22,6 +23,8 @@ public static class CreatePurchase
         if (body is null) return JsonBody.TooLarge();
         if (!JsonBody.TryParse<CreatePurchaseRequest>(body, optional: false, out var input, out var problem)) return problem!;
         var errors = input!.Validate();
+        if (!errors.ContainsKey("notificationUrl") && await services.WebhookUrls.RefusalAsync(input.NotificationUrl, ct) is { } refusal)
+            errors["notificationUrl"] = [refusal];
         if (errors.Count > 0) return ApiProblem.Validation(errors);
 
         var key = request.Headers.TryGetValue(IdempotencyHeader, out var values) ? values.ToString() : null;
@@ -50,7 +53,16 @@ public static class CreatePurchase
         }
 
         var entity = services.Creator.NewEntity(purchaseId, merchant, input, services.Creator.BaseUrlFor(request), now);
-        var stored = await services.Creator.CreateAsync(entity, ct);
+        PurchaseEntity stored;
+        try
+        {
+            stored = await services.Creator.CreateAsync(entity, ct);
+        }
+        catch when (key is not null)
+        {
+            await services.Idempotency.ReleaseAsync(merchant.Id, key, claim, bodyHash, purchaseId, now);
+            throw;
+        }
         var json = JsonSerializer.Serialize(PurchaseView.From(stored, now), JsonBody.ResponseOptions);
         var location = $"/api/purchases/{stored.PartitionKey}";
         if (key is not null)

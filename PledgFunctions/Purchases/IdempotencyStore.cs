@@ -75,6 +75,20 @@ public sealed class IdempotencyStore(StorageClients storage, TimeProvider time)
         await TryReplaceAsync(row, claimed, ct);
     }
 
+    /// <summary>Best effort after a failed attempt (e.g. storage went away mid-way): ends the lease
+    /// so the client's retry proceeds at once instead of answering idempotency_key_in_use until it
+    /// runs out. The purchase id stays, so the retry completes the same purchase.</summary>
+    public async Task ReleaseAsync(string merchantId, string key, ETag claimed, string bodyHash, string purchaseId, DateTimeOffset createdAt)
+    {
+        var row = new IdempotencyEntity
+        {
+            PartitionKey = merchantId, RowKey = Hash(Encoding.UTF8.GetBytes(key)), BodyHash = bodyHash, PurchaseId = purchaseId,
+            Status = IdempotencyEntity.Pending, CreatedAt = createdAt, LockedUntil = createdAt,
+        };
+        try { await TryReplaceAsync(row, claimed, CancellationToken.None); }
+        catch (Exception e) when (StorageErrors.IsUnavailable(e)) { }
+    }
+
     private async Task<ETag?> TryReplaceAsync(IdempotencyEntity row, ETag ifMatch, CancellationToken ct)
     {
         try
