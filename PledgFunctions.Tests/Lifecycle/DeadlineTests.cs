@@ -6,10 +6,10 @@ using static PledgFunctions.Tests.Infrastructure.TestCheckout;
 
 namespace PledgFunctions.Tests.Lifecycle;
 
-/// <summary>A service with a 3-second payment window, its timer worker and sweep running.</summary>
+/// <summary>A service with a 5-second payment window, its timer worker and sweep running.</summary>
 public sealed class ShortWindowFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
     public Azurite Azurite { get; private set; } = null!;
     public TestService Service { get; private set; } = null!;
 
@@ -18,7 +18,7 @@ public sealed class ShortWindowFixture : IAsyncLifetime
         Azurite = await Azurite.StartNewAsync();
         Service = await TestService.StartAsync(Azurite, s =>
         {
-            s["Pledg:PaymentWindow"] = "00:00:03";
+            s["Pledg:PaymentWindow"] = "00:00:05";
             s["Pledg:Lifecycle:PollInterval"] = "00:00:00.100";
         });
     }

@@ -60,7 +60,7 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Pledg:PaymentWindow"] = "00:00:04",
+            ["Pledg:PaymentWindow"] = "00:00:08",
             ["Pledg:Lifecycle:PollInterval"] = "00:00:00.050",
             ["Pledg:Lifecycle:SweepInterval"] = "00:00:00.500",
         };
@@ -70,14 +70,13 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
         var ids = (await Task.WhenAll(Enumerable.Range(0, 60).Select(i => TestPurchases.CreateAsync((i % 2 == 0 ? a : b).Client(), body()))))
             .Select(p => p.GetProperty("id").GetString()!).ToList();
         // Half of them are paid in full through the other process, racing nothing; the rest expire.
-        var paid = new HashSet<string>();
-        foreach (var (id, i) in ids.Select((id, i) => (id, i)).Where(t => t.i % 2 == 0))
+        var paid = ids.Where((_, i) => i % 2 == 0).ToHashSet();
+        await Task.WhenAll(paid.Select(async id =>
         {
             var purchase = await (await a.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
             var pledge = await (await PledgeAsync(b.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(1))).AssertOkAsync();
             await (await PayAsync(a.Client(null), ShareToken(pledge, 1))).AssertOkAsync();
-            paid.Add(id);
-        }
+        }));
 
         var final = await Eventually.ReturnsAsync(() => StoredAsync(ids), all => all.All(p => PurchaseStates.IsFinal(p.State)),
             TimeSpan.FromSeconds(30), "all final");
@@ -99,7 +98,7 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
     {
         await using var service = await ServiceProcess.StartAsync(_azurite, new Dictionary<string, string?>
         {
-            ["Pledg:PaymentWindow"] = "00:00:05",
+            ["Pledg:PaymentWindow"] = "00:00:10",
             ["Pledg:Lifecycle:PollInterval"] = "00:00:00.050",
         });
         var merchant = service.Client();

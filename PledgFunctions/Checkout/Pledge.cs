@@ -37,7 +37,7 @@ public static class Pledge
         var emails = input.Pledgers?.Select(p => p!.Email!).ToList() ?? [];
         var outcome = await services.Charges.RunAsync(
             new AuthorizationRequest(purchase.Amount, purchase.Currency, card!, purchase.PartitionKey, ShareEntity.RowKeyFor(0)),
-            chargeId => CommitAsync(purchase.PartitionKey, emails, amounts!, card!, chargeId, services, ct), ct);
+            chargeId => CommitAsync(purchase, emails, amounts!, card!, chargeId, services, ct), ct);
 
         switch (outcome)
         {
@@ -55,12 +55,15 @@ public static class Pledge
         }
     }
 
-    private static async Task<Commit<PurchaseWithShares>> CommitAsync(string purchaseId, List<string> emails, long[] amounts,
+    /// <summary>The first attempt commits against the purchase read before authorizing (its ETag
+    /// still guards it); after a conflict every attempt re-reads.</summary>
+    private static async Task<Commit<PurchaseWithShares>> CommitAsync(PurchaseEntity read, List<string> emails, long[] amounts,
         ValidCard card, string chargeId, Services services, CancellationToken ct)
     {
+        var purchaseId = read.PartitionKey;
         for (var attempt = 0; ; attempt++)
         {
-            var purchase = await services.Purchases.GetPurchaseAsync(purchaseId, ct)
+            var purchase = attempt == 0 ? read : await services.Purchases.GetPurchaseAsync(purchaseId, ct)
                 ?? throw new InvalidOperationException($"Purchase {purchaseId} vanished.");
             if (purchase.OrganizerChargeId == chargeId) // our own earlier attempt landed (e.g. a retried request)
                 return new Commit<PurchaseWithShares>.Done((await services.Purchases.GetWithSharesAsync(purchaseId, ct))!);

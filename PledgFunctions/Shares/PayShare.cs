@@ -31,7 +31,7 @@ public static class PayShare
 
         var outcome = await services.Charges.RunAsync(
             new AuthorizationRequest(share.Amount, purchase.Currency, card!, purchase.PartitionKey, share.RowKey),
-            chargeId => CommitAsync(purchase.PartitionKey, share.Index, card!, chargeId, services, ct), ct);
+            chargeId => CommitAsync((purchase, share), card!, chargeId, services, ct), ct);
         return outcome switch
         {
             ChargeOutcome<PayResult>.Committed committed => TypedResults.Ok(committed.Value),
@@ -51,12 +51,15 @@ public static class PayShare
             _ => null,
         };
 
-    private static async Task<Commit<PayResult>> CommitAsync(string purchaseId, int index, ValidCard card, string chargeId,
+    /// <summary>The first attempt commits against the rows read before authorizing (their ETags
+    /// still guard it); after a conflict every attempt re-reads.</summary>
+    private static async Task<Commit<PayResult>> CommitAsync((PurchaseEntity, ShareEntity) read, ValidCard card, string chargeId,
         Services services, CancellationToken ct)
     {
+        var (purchaseId, index) = (read.Item1.PartitionKey, read.Item2.Index);
         for (var attempt = 0; ; attempt++)
         {
-            var (purchase, share) = await services.Purchases.GetWithShareAsync(purchaseId, index, ct);
+            var (purchase, share) = attempt == 0 ? read : await services.Purchases.GetWithShareAsync(purchaseId, index, ct);
             if (purchase is null || share is null) throw new InvalidOperationException($"Share {index} of {purchaseId} vanished.");
             if (share.ChargeId == chargeId) // our own earlier attempt landed (a retry of a commit that did go through)
                 return new Commit<PayResult>.Done(new PayResult(share.State, purchase.State));
