@@ -92,4 +92,14 @@ public sealed class DeadlineTests(ShortWindowFixture fixture) : IClassFixture<Sh
         Assert.Equal("SUCCESSFULL", read.GetProperty("state").GetString());
         await (await Service.Client().PostAsync($"/api/purchases/{id}/cancel", null)).AssertProblemAsync(HttpStatusCode.Conflict, "purchase_not_modifiable");
     }
+
+    [Fact]
+    public async Task AnUnreadableTimerMessageGoesToThePoisonQueue()
+    {
+        var storage = Service.Services.GetRequiredService<StorageClients>();
+        await storage.DeadlineTimers.SendMessageAsync("{ not a timer");
+
+        await Eventually.TrueAsync(async () => (await storage.DeadlineTimersPoison.PeekMessagesAsync(32)).Value.Any(m => m.Body.ToString() == "{ not a timer"),
+            TimeSpan.FromSeconds(10), "message in deadline-timers-poison");
+    }
 }

@@ -76,4 +76,35 @@ public sealed class ReadsBeforeTheTimerTests : IAsyncLifetime
             Assert.Equal(PurchaseStates.Failed, (await table.GetPurchaseAsync(id, CancellationToken.None))!.State);
         Assert.Equal(0, (await _service.Services.GetRequiredService<PledgFunctions.Deadlines.DeadlineSweep>().RunOnceAsync(CancellationToken.None)).Failed);
     }
+
+    [Fact]
+    public async Task ATimerDecidesFromStorageDroppingRearmingOrFailing()
+    {
+        var processor = _service.Services.GetRequiredService<PledgFunctions.Deadlines.DeadlineProcessor>();
+        var table = _service.Services.GetRequiredService<PurchaseTable>();
+        var open = (await TestPurchases.CreateAsync(_service.Client())).GetProperty("id").GetString()!;
+        var (pledged, _) = await PledgedPurchaseAsync(_service, 1);
+        var pledgedId = pledged.GetProperty("id").GetString()!;
+        var cancelled = (await TestPurchases.CreateAsync(_service.Client())).GetProperty("id").GetString()!;
+        await (await _service.Client().PostAsync($"/api/purchases/{cancelled}/cancel", null)).AssertOkAsync();
+        var now = TimeProvider.System.GetUtcNow();
+        var ct = CancellationToken.None;
+
+        // Early (e.g. one 7-day hop of a longer window): re-armed for the stored deadline.
+        Assert.Equal(PledgFunctions.Deadlines.DeadlineOutcome.Rearmed, await processor.OnTimerAsync(new TimerMessage(open, now), ct));
+        // The creation timer of a purchase pledged since: the pledge armed its own.
+        Assert.Equal(PledgFunctions.Deadlines.DeadlineOutcome.Dropped,
+            await processor.OnTimerAsync(new TimerMessage(pledgedId, pledged.GetProperty("deadline").GetDateTimeOffset()), ct));
+        // A final purchase, an unknown one.
+        Assert.Equal(PledgFunctions.Deadlines.DeadlineOutcome.Dropped, await processor.OnTimerAsync(new TimerMessage(cancelled, now), ct));
+        Assert.Equal(PledgFunctions.Deadlines.DeadlineOutcome.Dropped,
+            await processor.OnTimerAsync(new TimerMessage(PurchaseKeys.NewPurchaseId(now), now), ct));
+
+        var deadline = (await table.GetPurchaseAsync(open, ct))!.Deadline;
+        await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() >= deadline), TimeSpan.FromSeconds(10), "deadline");
+        Assert.Equal(PledgFunctions.Deadlines.DeadlineOutcome.Failed, await processor.OnTimerAsync(new TimerMessage(open, deadline), ct));
+        // Delivered twice (another instance, a hop): the second finds it final.
+        Assert.Equal(PledgFunctions.Deadlines.DeadlineOutcome.Dropped, await processor.OnTimerAsync(new TimerMessage(open, deadline), ct));
+        Assert.Equal(FailureReasons.Cancelled, (await table.GetPurchaseAsync(cancelled, ct))!.FailureReason);
+    }
 }

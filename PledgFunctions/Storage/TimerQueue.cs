@@ -14,13 +14,17 @@ public sealed class TimerQueue(StorageClients storage, TimeProvider time)
 
     private readonly QueueClient _queue = storage.DeadlineTimers;
 
-    public async Task ScheduleAsync(string purchaseId, DateTimeOffset deadline, CancellationToken ct)
+    public async Task ScheduleAsync(string purchaseId, DateTimeOffset deadline, CancellationToken ct) =>
+        await _queue.SendMessageAsync(Serialize(new TimerMessage(purchaseId, deadline)), VisibilityFor(deadline, time.GetUtcNow()),
+            TimeSpan.FromSeconds(-1), ct);
+
+    /// <summary>How long the message stays hidden: until the deadline, rounded up to the second so
+    /// it never shows early through truncation, and at most one hop.</summary>
+    public static TimeSpan VisibilityFor(DateTimeOffset deadline, DateTimeOffset now)
     {
-        var delay = deadline - time.GetUtcNow();
+        var delay = deadline - now;
         delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxHop ? MaxHop : delay;
-        // Round up so a message never shows before its deadline because of sub-second truncation.
-        delay = TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
-        await _queue.SendMessageAsync(Serialize(new TimerMessage(purchaseId, deadline)), delay, TimeSpan.FromSeconds(-1), ct);
+        return TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
     }
 
     public static string Serialize(TimerMessage message) => JsonSerializer.Serialize(message, TimerJson.Options);
