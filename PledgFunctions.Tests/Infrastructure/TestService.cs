@@ -73,16 +73,18 @@ public sealed class TestService : IAsyncDisposable
     }
 }
 
-/// <summary>One Azurite and one service per test class.</summary>
-public sealed class ServiceFixture : IAsyncLifetime
+/// <summary>One Azurite and one service per test class; subclasses change settings.</summary>
+public class ServiceFixture : IAsyncLifetime
 {
     public Azurite Azurite { get; private set; } = null!;
     public TestService Service { get; private set; } = null!;
 
+    protected virtual void Configure(Dictionary<string, string?> settings) { }
+
     public async Task InitializeAsync()
     {
         Azurite = await Azurite.StartNewAsync();
-        Service = await TestService.StartAsync(Azurite);
+        Service = await TestService.StartAsync(Azurite, Configure);
     }
 
     public async Task DisposeAsync()

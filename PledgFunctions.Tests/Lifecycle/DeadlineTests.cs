@@ -7,26 +7,14 @@ using static PledgFunctions.Tests.Infrastructure.TestCheckout;
 namespace PledgFunctions.Tests.Lifecycle;
 
 /// <summary>A service with a 5-second payment window, its timer worker and sweep running.</summary>
-public sealed class ShortWindowFixture : IAsyncLifetime
+public sealed class ShortWindowFixture : ServiceFixture
 {
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
-    public Azurite Azurite { get; private set; } = null!;
-    public TestService Service { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    protected override void Configure(Dictionary<string, string?> settings)
     {
-        Azurite = await Azurite.StartNewAsync();
-        Service = await TestService.StartAsync(Azurite, s =>
-        {
-            s["Pledg:PaymentWindow"] = "00:00:05";
-            s["Pledg:Lifecycle:PollInterval"] = "00:00:00.100";
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Service.DisposeAsync();
-        await Azurite.DisposeAsync();
+        settings["Pledg:PaymentWindow"] = "00:00:05";
+        settings["Pledg:Lifecycle:PollInterval"] = "00:00:00.100";
     }
 }
 

@@ -8,26 +8,18 @@ namespace PledgFunctions.Tests.Lifecycle;
 
 /// <summary>No timer worker and no sweep run here: what clients see after the deadline is
 /// decided by the clock alone.</summary>
-public sealed class ReadsBeforeTheTimerTests : IAsyncLifetime
+public sealed class WorkersOffFixture : ServiceFixture
 {
-    private Azurite _azurite = null!;
-    private TestService _service = null!;
-
-    public async Task InitializeAsync()
+    protected override void Configure(Dictionary<string, string?> settings)
     {
-        _azurite = await Azurite.StartNewAsync();
-        _service = await TestService.StartAsync(_azurite, s =>
-        {
-            s["Pledg:PaymentWindow"] = "00:00:02";
-            s["Pledg:Lifecycle:InProcessWorkers"] = "false";
-        });
+        settings["Pledg:PaymentWindow"] = "00:00:02";
+        settings["Pledg:Lifecycle:InProcessWorkers"] = "false";
     }
+}
 
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
+public sealed class ReadsBeforeTheTimerTests(WorkersOffFixture fixture) : IClassFixture<WorkersOffFixture>
+{
+    private readonly TestService _service = fixture.Service;
 
     [Fact]
     public async Task EveryReadShowsFailedAndPayIsRefusedOnceTheDeadlinePassed()
@@ -71,7 +63,7 @@ public sealed class ReadsBeforeTheTimerTests : IAsyncLifetime
 
         var report = await _service.Services.GetRequiredService<PledgFunctions.Deadlines.DeadlineSweep>().RunOnceAsync(CancellationToken.None);
 
-        Assert.True(report.Failed >= 5, $"sweep failed {report.Failed}");
+        Assert.True(report.Failed >= 5, $"sweep failed {report.Failed}"); // and any overdue purchase of the other tests
         foreach (var id in ids)
             Assert.Equal(PurchaseStates.Failed, (await table.GetPurchaseAsync(id, CancellationToken.None))!.State);
         Assert.Equal(0, (await _service.Services.GetRequiredService<PledgFunctions.Deadlines.DeadlineSweep>().RunOnceAsync(CancellationToken.None)).Failed);

@@ -6,22 +6,10 @@ namespace PledgFunctions.Tests.Purchases;
 
 /// <summary>Azurite is killed mid-test: every request answers 503 storage_unavailable with
 /// Retry-After within seconds, and the service recovers by itself when storage is back.</summary>
-public sealed class StorageOutageTests : IAsyncLifetime
+public sealed class StorageOutageTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
 {
-    private Azurite _azurite = null!;
-    private TestService _service = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartNewAsync();
-        _service = await TestService.StartAsync(_azurite);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
+    private readonly Azurite _azurite = fixture.Azurite;
+    private readonly TestService _service = fixture.Service;
 
     [Fact]
     public async Task RequestsAnswer503WhileStorageIsDownAndRecoverWithoutARestart()
