@@ -2,14 +2,18 @@ using Scalar.AspNetCore;
 using PledgFunctions.Errors;
 using PledgFunctions.Checkout;
 using PledgFunctions.Deadlines;
+using PledgFunctions.FunctionsHost;
 using PledgFunctions.Hosting;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
 using PledgFunctions.Pages;
 using PledgFunctions.Payments;
 using PledgFunctions.Purchases;
+using PledgFunctions.RateLimiting;
 using PledgFunctions.Shares;
 using PledgFunctions.Storage;
+using PledgFunctions.Telemetry;
+using PledgFunctions.Webhooks;
 
 namespace PledgFunctions;
 
@@ -26,6 +30,8 @@ public static class PledgApp
         builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
 
+        builder.AddTelemetry();                // OpenTelemetry traces and metrics: Application Insights if configured, console in Development
+        builder.AddFunctionsHost();            // custom-handler start-up checks (PublicBaseUrl)
         builder.Services.AddPledgOptions();    // Pledg:* bound and validated at start
         builder.Services.AddApiErrors();       // problem+json with a code for every error
         builder.Services.AddStorage();         // Table/Queue clients and thin wrappers
@@ -33,17 +39,20 @@ public static class PledgApp
         builder.Services.AddSingleton<StorageInitializer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>()); // tables, queues, merchants
         builder.Services.AddMerchants();       // Bearer API keys, stored hashed
+        builder.Services.AddRateLimits();      // a token bucket per client (API key hash, else address): 429 rate_limited
         builder.Services.AddLifecycle();      // final transitions and their outbox events
         var inProcessWorkers = builder.Configuration.GetValue("Pledg:Lifecycle:InProcessWorkers", true);
         builder.Services.AddPurchases();
         builder.Services.AddPayments(inProcessWorkers); // sandbox gateway, charge flow, recovery of orphaned authorizations
         builder.Services.AddDeadlines(inProcessWorkers); // deadline timers (queue) and the due-index sweep
+        builder.Services.AddWebhooks(inProcessWorkers); // signed merchant notifications from the outbox, with retries
         builder.Services.ConfigureHttpJsonOptions(o => JsonBody.Configure(o.SerializerOptions));
         builder.Services.AddOpenApiDocument();
 
         var app = builder.Build();
         app.UseApiErrors();
         app.UseAuthentication();
+        app.UseRateLimits();                   // after authentication: unknown keys share their address's bucket
         app.UseAuthorization();
         app.MapOpenApi();                      // /openapi/v1.json
         app.MapScalarApiReference("/docs");    // browsable reference
@@ -51,6 +60,8 @@ public static class PledgApp
         app.MapPurchases();                    // merchant API
         app.MapCheckout();                     // organizer's hosted-page API
         app.MapShares();                       // pledgers' hosted-page API
+        app.MapWebhookEvents();                // merchant API: a purchase's events, redelivery
+        app.MapFunctionsHost();                // Functions host invocations (custom-handler mode only): POST /deadline-timers, /webhook-deliveries, /deadline-sweep
         app.MapPages();                        // hosted pages: /pay/{organizerToken}, /pay/share/{shareToken}
         return app;
     }

@@ -16,15 +16,22 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ServiceProcess> StartAsync(Azurite azurite, IDictionary<string, string?>? settings = null)
+    /// <summary><paramref name="environment"/> is set verbatim; with <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> in it the
+    /// process is started the way the Functions host starts its custom handler: no arguments, it
+    /// picks its port from that variable.</summary>
+    public static async Task<ServiceProcess> StartAsync(Azurite azurite, IDictionary<string, string?>? settings = null,
+        IDictionary<string, string?>? environment = null)
     {
-        var port = FreePorts.Next();
+        var customHandlerPort = environment?.TryGetValue("FUNCTIONS_CUSTOMHANDLER_PORT", out var value) == true ? value : null;
+        var port = customHandlerPort is null ? FreePorts.Next() : int.Parse(customHandlerPort);
         var dll = Path.Combine(AppContext.BaseDirectory, "PledgFunctions.dll");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { dll, "--urls", $"http://127.0.0.1:{port}", "--environment", "Testing" }) start.ArgumentList.Add(arg);
+        string[] args = customHandlerPort is null ? [dll, "--urls", $"http://127.0.0.1:{port}", "--environment", "Testing"] : [dll];
+        foreach (var arg in args) start.ArgumentList.Add(arg);
         var values = TestService.DefaultSettings(azurite);
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
-        foreach (var (key, value) in values) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        foreach (var (key, setting) in settings ?? new Dictionary<string, string?>()) values[key] = setting;
+        foreach (var (key, setting) in values) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = setting;
+        foreach (var (key, variable) in environment ?? new Dictionary<string, string?>()) start.Environment[key] = variable;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -86,3 +86,10 @@ public sealed class BrowserPage(IBrowserContext context, IPage page, List<string
 
     public async ValueTask DisposeAsync() => await context.CloseAsync();
 }
+
+/// <summary>Every page test class shares one fixture (one Azurite, one browser) and runs in turn.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}

@@ -1,20 +1,19 @@
 using System.Text.Json;
-using Microsoft.Playwright;
+using System.Text.RegularExpressions;
 using PledgFunctions.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace PledgFunctions.Tests.Pages;
 
-using Purchases = PledgFunctions.Tests.Infrastructure.Purchases;
-
 /// <summary>The organizer's page in a real browser, checked against what the API then holds.</summary>
-public sealed class OrganizerPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class OrganizerPageTests(BrowserFixture fixture)
 {
     [Fact]
     public async Task OrganizerSplitsEquallyWithTwoPledgersAndPays()
     {
         // €100.00 in three: 33.33 each, the organizer's share takes the cent left over.
-        var purchase = await Purchases.CreateAsync(fixture.Service.Client(), PageData.Order(tent: 7000));
+        var purchase = await TestPurchases.CreateAsync(fixture.Service.Client(), PageData.Order(tent: 7000));
         var (bob, carol) = (PageData.Email("bob"), PageData.Email("carol"));
         await using var browser = await fixture.OpenAsync();
         var page = browser.Page;
@@ -36,8 +35,8 @@ public sealed class OrganizerPageTests(BrowserFixture fixture) : IClassFixture<B
         await Expect(page.Locator("#share-1")).ToContainTextAsync(bob);
         await Expect(page.Locator("#share-1 .badge")).ToHaveTextAsync("Waiting");
         await Expect(page.Locator("#share-0 .badge")).ToHaveTextAsync("Paid");
-        await Expect(page.Locator("#share-2 .link-input")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/pay/share/"));
-        await Expect(page.Locator(".countdown").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^(2 d|1 d 23 h)$"));
+        await Expect(page.Locator("#share-2 .link-input")).ToHaveValueAsync(new Regex("/pay/share/"));
+        await Expect(page.Locator(".countdown").First).ToHaveTextAsync(new Regex(@"^(2 d|1 d 23 h)$"));
 
         var checkout = await ReadCheckoutAsync(purchase);
         Assert.True(checkout.GetProperty("pledged").GetBoolean());
@@ -49,7 +48,7 @@ public sealed class OrganizerPageTests(BrowserFixture fixture) : IClassFixture<B
     [Fact]
     public async Task CustomAmountsOverTheTotalAreShownNextToTheAmountsAndNothingIsCharged()
     {
-        var purchase = await Purchases.CreateAsync(fixture.Service.Client(), PageData.Order());
+        var purchase = await TestPurchases.CreateAsync(fixture.Service.Client(), PageData.Order());
         await using var browser = await fixture.OpenAsync();
         var page = browser.Page;
 
@@ -61,14 +60,14 @@ public sealed class OrganizerPageTests(BrowserFixture fixture) : IClassFixture<B
         await Expect(page.Locator("#pledger-0-amount")).ToHaveValueAsync("40.00"); // starts from the equal split
         await page.FillAsync("#pledger-0-amount", "80");
         await page.FillAsync("#pledger-1-amount", "50,00");
-        await Expect(page.Locator("#preview-note")).ToHaveTextAsync("The amounts add up to €130.00, €10.00 more than the €120.00 total.");
+        await Expect(page.Locator("#pledgers-error")).ToHaveTextAsync("The amounts add up to €130.00, €10.00 more than the €120.00 total.");
         await Expect(page.Locator("#preview-0")).ToContainTextAsync("-€10.00");
         await PageData.FillCardAsync(page);
         await page.ClickAsync("#pay-button");
 
         await Expect(page.Locator("#pledgers-error")).ToContainTextAsync("more than the €120.00 total");
         await Expect(page.Locator("#pledger-0-amount")).ToHaveAttributeAsync("aria-invalid", "true");
-        await Expect(page.Locator("#pledger-1-amount")).ToHaveAttributeAsync("aria-describedby", new System.Text.RegularExpressions.Regex("pledgers-error"));
+        await Expect(page.Locator("#pledger-1-amount")).ToHaveAttributeAsync("aria-describedby", new Regex("pledgers-error"));
         await Expect(page.Locator("#pledger-0-amount")).ToBeFocusedAsync();
         Assert.False((await ReadCheckoutAsync(purchase)).GetProperty("pledged").GetBoolean());
 
@@ -86,7 +85,7 @@ public sealed class OrganizerPageTests(BrowserFixture fixture) : IClassFixture<B
     [Fact]
     public async Task ADeclinedCardSaysSoAndAnotherCardPays()
     {
-        var purchase = await Purchases.CreateAsync(fixture.Service.Client(), PageData.Order());
+        var purchase = await TestPurchases.CreateAsync(fixture.Service.Client(), PageData.Order());
         await using var browser = await fixture.OpenAsync();
         var page = browser.Page;
         await page.GotoAsync(PageData.Path(purchase));
@@ -117,7 +116,7 @@ public sealed class OrganizerPageTests(BrowserFixture fixture) : IClassFixture<B
     [Fact]
     public async Task KeyboardOnlyOrganizerCanPay()
     {
-        var purchase = await Purchases.CreateAsync(fixture.Service.Client(), PageData.Order());
+        var purchase = await TestPurchases.CreateAsync(fixture.Service.Client(), PageData.Order());
         var (bob, carol) = (PageData.Email("bob"), PageData.Email("carol"));
         await using var browser = await fixture.OpenAsync();
         var page = browser.Page;
@@ -157,6 +156,31 @@ public sealed class OrganizerPageTests(BrowserFixture fixture) : IClassFixture<B
         browser.AssertNoScriptErrors();
     }
 
+    [Fact]
+    public async Task YenAmountsHaveNoDecimals()
+    {
+        var purchase = await TestPurchases.CreateAsync(fixture.Service.Client(), PageData.Order(tent: 9001, stove: 1500, currency: "JPY"));
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await page.GotoAsync(PageData.Path(purchase));
+        await Expect(page.Locator("#total")).ToHaveTextAsync("¥12,001");
+        await page.FillAsync("#pledger-0-email", PageData.Email("bob"));
+        await Expect(page.Locator("#preview-0")).ToContainTextAsync("¥6,001");
+        await Expect(page.Locator("#preview-1")).ToContainTextAsync("¥6,000");
+        await page.CheckAsync("input[name=split][value=custom]");
+        await Expect(page.Locator("#pledger-0-amount")).ToHaveValueAsync("6000");
+        await page.FillAsync("#pledger-0-amount", "2500.5");
+        await PageData.FillCardAsync(page);
+        await page.ClickAsync("#pay-button");
+        await Expect(page.Locator("#pledger-0-amount-error")).ToHaveTextAsync("JPY amounts have no decimals.");
+        await page.FillAsync("#pledger-0-amount", "2500");
+        await page.ClickAsync("#pay-button");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("You paid ¥12,001");
+        var shares = (await ReadCheckoutAsync(purchase)).GetProperty("shares").EnumerateArray().Select(s => s.GetProperty("amount").GetInt64());
+        Assert.Equal([9501L, 2500L], shares);
+        browser.AssertNoScriptErrors();
+    }
+
     private async Task<JsonElement> ReadCheckoutAsync(JsonElement purchase) =>
-        await (await fixture.Service.Client(null).GetAsync($"/api/checkout/{Purchases.OrganizerToken(purchase)}")).AssertOkAsync();
+        await (await fixture.Service.Client(null).GetAsync($"/api/checkout/{TestPurchases.OrganizerToken(purchase)}")).AssertOkAsync();
 }

@@ -4,18 +4,16 @@ using PledgFunctions.Tests.Infrastructure;
 
 namespace PledgFunctions.Tests.Pages;
 
-using Checkout = PledgFunctions.Tests.Infrastructure.Checkout;
-using Purchases = PledgFunctions.Tests.Infrastructure.Purchases;
 
 /// <summary>Purchases made through the API for the page tests, and the steps a person takes on a page.</summary>
 public static class PageData
 {
     /// <summary>A €120.00 order (a tent and two stoves) with a fresh organizer.</summary>
-    public static object Order(long tent = 9000, long stove = 1500, string? organizer = null) => new
+    public static object Order(long tent = 9000, long stove = 1500, string? organizer = null, string currency = "EUR") => new
     {
         organizerEmail = organizer ?? $"alice+{Guid.NewGuid():N}@example.com",
         amount = tent + 2 * stove,
-        currency = "EUR",
+        currency,
         cart = new[]
         {
             new { name = "Trail 2 tent", quantity = 1, unitAmount = tent },

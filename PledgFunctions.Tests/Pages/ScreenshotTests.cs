@@ -4,11 +4,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace PledgFunctions.Tests.Pages;
 
-using Purchases = PledgFunctions.Tests.Infrastructure.Purchases;
-
 /// <summary>Both pages at 1280 and 360 px, written to docs/screenshots/ so a person can see them;
 /// at 360 px nothing may scroll sideways.</summary>
-public sealed class ScreenshotTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed class ScreenshotTests(BrowserFixture fixture)
 {
     private static readonly string Folder = Path.Combine(RepositoryPaths.Root, "docs", "screenshots");
 
@@ -27,6 +26,7 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : IClassFixture<Brow
         await page.ClickAsync("#add-pledger");
         await page.FillAsync("#pledger-1-email", "carol@example.com");
         await Expect(page.Locator("#preview-2")).ToContainTextAsync("€40.00");
+        await page.Locator("#pledger-1-email").BlurAsync();
         await SaveAsync(page, $"organizer-before-{width}.png");
 
         await PageData.FillCardAsync(page);

@@ -8,6 +8,7 @@ using PledgFunctions.Hosting;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
+using PledgFunctions.Telemetry;
 
 namespace PledgFunctions.Checkout;
 
@@ -43,6 +44,7 @@ public static class Pledge
         {
             case ChargeOutcome<PurchaseWithShares>.Committed committed:
                 var pw = committed.Value;
+                PledgMetrics.PurchasePledged(pw.Shares.Count);
                 if (!PurchaseStates.IsFinal(pw.Purchase.State))
                     await services.Timers.ScheduleAsync(pw.Purchase.PartitionKey, pw.Purchase.Deadline, ct);
                 var now = services.Time.GetUtcNow();

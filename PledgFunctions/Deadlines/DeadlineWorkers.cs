@@ -10,14 +10,15 @@ namespace PledgFunctions.Deadlines;
 /// instances may run: a message is invisible to the others while one works on it, and the
 /// processor's conditional writes make a duplicate delivery harmless. A message is deleted only
 /// after its work committed.</summary>
-internal sealed class TimerWorker(TimerQueue queue, DeadlineProcessor processor, IOptions<PledgOptions> options, TimeProvider time,
-    ILogger<TimerWorker> logger) : BackgroundService
+internal sealed class TimerWorker(TimerQueue queue, DeadlineProcessor processor, StorageHealth health, IOptions<PledgOptions> options,
+    TimeProvider time, ILogger<TimerWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan InvisibleWhileWorking = TimeSpan.FromSeconds(60);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lifecycle = options.Value.Lifecycle;
+        if (!await health.TryWaitUntilInitializedAsync(stoppingToken)) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage[] messages = [];
@@ -63,10 +64,12 @@ internal sealed class TimerWorker(TimerQueue queue, DeadlineProcessor processor,
 }
 
 /// <summary>Runs the due-index sweep every <c>Pledg:Lifecycle:SweepInterval</c>.</summary>
-internal sealed class SweepWorker(DeadlineSweep sweep, IOptions<PledgOptions> options, TimeProvider time, ILogger<SweepWorker> logger) : BackgroundService
+internal sealed class SweepWorker(DeadlineSweep sweep, StorageHealth health, IOptions<PledgOptions> options, TimeProvider time,
+    ILogger<SweepWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await health.TryWaitUntilInitializedAsync(stoppingToken)) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

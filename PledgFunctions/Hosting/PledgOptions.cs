@@ -55,4 +55,8 @@ public sealed class PaymentsOptions
 public sealed class WebhookOptions
 {
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Lets notification URLs reach loopback, private and link-local addresses. Unset:
+    /// allowed in the Development and Testing environments (local receivers), refused elsewhere.</summary>
+    public bool? AllowPrivateNetworks { get; set; }
 }

@@ -13,9 +13,8 @@ public sealed class StorageInitializer(
 {
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
 
-    /// <summary>Completes after the first successful initialization (tests and the dev launcher wait on it).</summary>
-    public Task FirstInitialization => _first.Task;
-    private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completes after the first successful initialization (tests and benchmarks wait on it).</summary>
+    public Task FirstInitialization => health.WaitUntilInitializedAsync(CancellationToken.None);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,7 +26,6 @@ public sealed class StorageInitializer(
                 {
                     await InitializeAsync(stoppingToken);
                     health.MarkInitialized();
-                    _first.TrySetResult();
                     logger.LogInformation("Storage ready: {Tables} tables, {Queues} queues, {Merchants} merchant(s) ensured",
                         storage.AllTables.Count(), storage.AllQueues.Count(), options.Value.BootstrapMerchants.Count);
                 }

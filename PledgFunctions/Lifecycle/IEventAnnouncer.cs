@@ -1,4 +1,5 @@
 using PledgFunctions.Storage;
+using PledgFunctions.Telemetry;
 
 namespace PledgFunctions.Lifecycle;
 
@@ -29,6 +30,7 @@ public sealed class TransitionCommitter(PurchaseTable purchases, IEventAnnouncer
     {
         if (change.Event is not null) await announcer.BeforeCommitAsync(change.Event, ct);
         await purchases.SubmitAsync(change.Actions, ct);
+        foreach (var p in change.Actions.Select(a => a.Entity).OfType<PurchaseEntity>()) PledgMetrics.PurchaseCommitted(p.State, p.FailureReason);
         if (change.Event is not null) announcer.AfterCommit(change.Event);
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Data.Tables;
 using PledgFunctions.Errors;
@@ -39,7 +38,7 @@ public static class Transitions
     public static FinalChange WithEvent(PurchaseEntity p, List<TableTransactionAction> actions, DateTimeOffset now)
     {
         if (!PurchaseStates.IsFinal(p.State) || string.IsNullOrEmpty(p.NotificationUrl)) return new FinalChange(actions, null);
-        var id = "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var id = EventIds.New(p.PartitionKey);
         var type = p.State == PurchaseStates.Succeeded ? "purchase.succeeded" : "purchase.failed";
         var body = JsonSerializer.Serialize(new EventBody(id, type, now, PurchaseView.From(p, now)), JsonBody.ResponseOptions);
         var evt = new EventEntity

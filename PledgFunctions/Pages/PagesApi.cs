@@ -24,9 +24,10 @@ public static class PagesApi
                 ApplySecurityHeaders(context.HttpContext.Response);
                 return await next(context);
             });
-        group.MapGet("/{organizerToken}", OrganizerPageAsync);
-        group.MapGet("/share/{shareToken}", SharePageAsync);
-        group.MapGet("/assets/{name}", Asset);
+        string[] getOrHead = [HttpMethods.Get, HttpMethods.Head]; // link previews and monitors send HEAD
+        group.MapMethods("/{organizerToken}", getOrHead, OrganizerPageAsync);
+        group.MapMethods("/share/{shareToken}", getOrHead, SharePageAsync);
+        group.MapMethods("/assets/{name}", getOrHead, Asset);
         return routes;
     }
 

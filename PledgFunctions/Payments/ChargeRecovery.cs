@@ -55,11 +55,12 @@ public sealed class ChargeRecovery(ICardGateway gateway, PurchaseTable purchases
 
 public sealed record RecoveryReport(int Captured, int Voided);
 
-internal sealed class ChargeRecoveryWorker(ChargeRecovery recovery, IOptions<PledgOptions> options, TimeProvider time,
+internal sealed class ChargeRecoveryWorker(ChargeRecovery recovery, StorageHealth health, IOptions<PledgOptions> options, TimeProvider time,
     ILogger<ChargeRecoveryWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await health.TryWaitUntilInitializedAsync(stoppingToken)) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -6,6 +6,7 @@ using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
 using PledgFunctions.Storage;
 using PledgFunctions.Webhooks;
+using PledgFunctions.Telemetry;
 
 namespace PledgFunctions.Purchases;
 
@@ -63,6 +64,7 @@ public static class CreatePurchase
             await services.Idempotency.ReleaseAsync(merchant.Id, key, claim, bodyHash, purchaseId, now);
             throw;
         }
+        PledgMetrics.PurchaseCreated(stored.Currency);
         var json = JsonSerializer.Serialize(PurchaseView.From(stored, now), JsonBody.ResponseOptions);
         var location = $"/api/purchases/{stored.PartitionKey}";
         if (key is not null)

@@ -60,7 +60,10 @@ public static class PurchaseKeys
         shareIndex = 0;
         if (token is null || token.Length > 64) return false;
         Span<byte> raw = stackalloc byte[48];
-        if (!Base64Url.TryDecodeFromChars(token, raw, out var written) || written != expectedBytes) return false;
+        // DecodeFromChars reports invalid characters as a status; TryDecodeFromChars throws on them
+        // (its "Try" is only about the destination's size), which made a mistyped link a 500.
+        if (Base64Url.DecodeFromChars(token, raw, out _, out var written) != System.Buffers.OperationStatus.Done || written != expectedBytes)
+            return false;
         purchaseId = Prefix + Convert.ToHexStringLower(raw[..IdBytes]);
         if (expectedBytes > IdBytes + SecretBytes) shareIndex = raw[IdBytes];
         return true;

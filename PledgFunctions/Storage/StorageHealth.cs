@@ -8,9 +8,33 @@ public sealed class StorageHealth(StorageClients storage)
     public const string RetryAfterSeconds = "5";
     private readonly SemaphoreSlim _reinitialize = new(0, 1);
 
+    private readonly TaskCompletionSource _firstInitialization = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public bool Initialized { get; private set; }
 
-    public void MarkInitialized() => Initialized = true;
+    public void MarkInitialized()
+    {
+        Initialized = true;
+        _firstInitialization.TrySetResult();
+    }
+
+    /// <summary>Completes once tables and queues first exist. Background workers wait here before
+    /// their first poll, so they never race the creation of what they read; tests wait here too.</summary>
+    public Task WaitUntilInitializedAsync(CancellationToken ct) => _firstInitialization.Task.WaitAsync(ct);
+
+    /// <summary>For a worker's start: false when the host stops first.</summary>
+    public async Task<bool> TryWaitUntilInitializedAsync(CancellationToken ct)
+    {
+        try
+        {
+            await WaitUntilInitializedAsync(ct);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     public void ReportFailure(Exception e)
     {

@@ -15,7 +15,10 @@
   async function load(focusHeading = false) {
     clearTimeout(timer);
     const result = await P.api('GET', sharePath);
-    if (paying) return;
+    if (paying) { // the payment's own answer renders the page; read again after it
+      timer = setTimeout(load, POLL_MS);
+      return;
+    }
     if (result.ok) render(result.data, focusHeading);
     else showLoadError(result);
   }
@@ -66,10 +69,12 @@
         h('dt', { text: 'Order from' }), h('dd', { text: s.merchantName }),
         h('dt', { text: 'Paid for by' }), h('dd', { text: s.organizerEmail }),
         h('dt', { text: 'Your email' }), h('dd', { text: s.email }),
-        h('dt', { text: 'Pay before' }), h('dd', {}, h('time', { datetime: s.deadline, text: P.formatDate(s.deadline) }))));
+        s.state === 'INITIALIZED' ? [h('dt', { text: 'Pay before' }), h('dd', {}, h('time', { datetime: s.deadline, text: P.formatDate(s.deadline) }))] : null));
   }
 
-  const layout = (s, head, main) => h('div', {}, head, h('div', { class: 'layout' }, summary(s), h('div', { class: 'main' }, main)));
+  const layout = (s, head, main) => (main
+    ? h('div', {}, head, h('div', { class: 'layout' }, summary(s), h('div', { class: 'main' }, main)))
+    : h('div', { class: 'single' }, head, summary(s)));
 
   function formView(s) {
     const amount = P.money(s.amount, s.currency);
@@ -79,7 +84,7 @@
     const form = h('form', { class: 'panel form form-compact', novalidate: true, onsubmit: submit, 'aria-labelledby': 'card-title' },
       h('h2', { id: 'card-title', text: 'Pay by card' }),
       h('p', { class: 'deadline-note' }, P.svg(P.icons.clock), h('span', {}, h('strong', {}, P.countdown(s.deadline), ' left'),
-        ` to pay. If not everyone pays by ${P.formatDate(s.deadline)}, the purchase fails and you are not charged.`)),
+        ` to pay, until ${P.formatDate(s.deadline)}. After that this link no longer takes payments.`)),
       P.cardFields(), alertEl, payButton);
 
     const cardIds = { card: 'card-number', 'card.number': 'card-number', 'card.expMonth': 'card-exp-month', 'card.expYear': 'card-exp-year', 'card.cvc': 'card-cvc' };

@@ -1,0 +1,30 @@
+using BenchmarkDotNet.Running;
+using PledgFunctions.Benchmarks.Load;
+using PledgFunctions.Benchmarks.Micro;
+using PledgFunctions.Faults;
+
+// dotnet run -c Release --project PledgFunctions.Benchmarks -- micro [BenchmarkDotNet arguments]
+// dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick]
+// dotnet run -c Release --project PledgFunctions.Benchmarks -- faults [--short] [--seed N] [--only crash|outage|abuse]
+var command = args.FirstOrDefault();
+var rest = args.Skip(1).ToArray();
+switch (command)
+{
+    case "micro":
+        BenchmarkSwitcher.FromAssembly(typeof(SplitBenchmarks).Assembly).Run(rest.Length > 0 ? rest : ["--filter", "*"]);
+        return 0;
+    case "load":
+        return await LoadDriver.RunAsync(quick: rest.Contains("--quick"));
+    case "faults":
+        var options = rest.Contains("--short") ? FaultSuiteOptions.Short : FaultSuiteOptions.Full;
+        if (Array.IndexOf(rest, "--seed") is >= 0 and var at && at + 1 < rest.Length) options = options with { Seed = int.Parse(rest[at + 1]) };
+        if (Array.IndexOf(rest, "--only") is >= 0 and var only && only + 1 < rest.Length) options = options with { Only = rest[only + 1] };
+        var report = await FaultSuite.RunAsync(options, line => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}"));
+        Console.WriteLine();
+        Console.WriteLine(report.Violations.Count == 0 ? "No violation." : $"{report.Violations.Count} violation(s):");
+        foreach (var violation in report.Violations.Take(100)) Console.WriteLine("  " + violation);
+        return report.Violations.Count == 0 ? 0 : 1;
+    default:
+        Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | load [--quick] | faults [--short] [--seed N] [--only crash|outage|abuse]");
+        return 2;
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using PledgFunctions.Errors;
+
+namespace PledgFunctions.RateLimiting;
+
+/// <summary>ASP.NET Core's rate limiter with one token bucket per client (see
+/// <see cref="ClientPartitions"/>). A refused request answers <c>429 rate_limited</c> with
+/// <c>Retry-After</c> and never reaches a handler or storage.</summary>
+public static class RateLimits
+{
+    public static IServiceCollection AddRateLimits(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = RejectAsync;
+            if (limits.Value.Enabled) limiter.GlobalLimiter = ClientPartitions.Create(limits.Value);
+        });
+        return services;
+    }
+
+    /// <summary>After authentication, so a known merchant key gets its own bucket while requests with
+    /// an unknown key share their address's bucket (sending random keys buys no extra budget).</summary>
+    public static WebApplication UseRateLimits(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
+    {
+        var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
+            ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))
+            : 1;
+        context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await ApiProblem.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests.",
+            $"This client sent more requests than it may; retry after {seconds} s.").ExecuteAsync(context.HttpContext);
+    }
+}

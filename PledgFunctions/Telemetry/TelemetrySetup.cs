@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Telemetry;
+
+/// <summary>OpenTelemetry traces and metrics: incoming requests (and so every Functions
+/// invocation, which arrives as a request carrying the host's <c>traceparent</c>), outgoing
+/// HttpClient calls (webhooks), the Azure SDK's storage calls and our meters. Exported to
+/// Application Insights when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set, to the console in
+/// Development, nowhere otherwise (tests add their own exporter).</summary>
+public static class TelemetrySetup
+{
+    public const string ServiceName = "PledgFunctions";
+    public const string ConnectionStringKey = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
+    {
+        // The Azure SDK emits its spans (TableClient.GetEntity, QueueClient.SendMessage, ...) only with this switch.
+        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+        var connectionString = builder.Configuration[ConnectionStringKey] is { Length: > 0 } cs ? cs : null;
+        var console = builder.Environment.IsDevelopment();
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithTracing(tracing =>
+            {
+                tracing.SetSampler(new ParentBasedSampler(new PollingNoiseSampler()))
+                    .AddSource("Azure.*")
+                    .AddAspNetCoreInstrumentation(o => o.EnrichWithHttpRequest = (activity, _) => TelemetryRedaction.RedactServerSpan(activity))
+                    .AddHttpClientInstrumentation(o =>
+                    {
+                        o.FilterHttpRequestMessage = _ => !IsInsideAzureSdkCall();
+                        o.EnrichWithHttpRequestMessage = (activity, _) => TelemetryRedaction.RedactClientSpan(activity);
+                    });
+                if (connectionString is not null) tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = connectionString);
+                if (console) tracing.AddConsoleExporter();
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddMeter(PledgMetrics.MeterName, StorageOperationCounter.MeterName, "PledgFunctions.Lifecycle", "System.Runtime");
+                if (connectionString is not null) metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = connectionString);
+                if (console) metrics.AddConsoleExporter();
+            });
+        return builder;
+    }
+
+    /// <summary>The Azure SDK already makes a client span for each storage call; the HttpClient span
+    /// under it would repeat it.</summary>
+    private static bool IsInsideAzureSdkCall() =>
+        Activity.Current is { } current && (IsAzureSdk(current) || current.Parent is { } parent && IsAzureSdk(parent));
+
+    private static bool IsAzureSdk(Activity activity) => activity.Source.Name.StartsWith("Azure.", StringComparison.Ordinal);
+}
+
+/// <summary>Drops the Azure SDK spans that start a trace of their own: those are the in-process
+/// pollers' receive and query loops (a queue poll every second), which would otherwise be most of
+/// the telemetry. The same calls made inside a request or a Functions invocation have a parent and
+/// are kept.</summary>
+internal sealed class PollingNoiseSampler : Sampler
+{
+    public override SamplingResult ShouldSample(in SamplingParameters parameters) =>
+        IsAzureSdkOperation(parameters.Name) ? new SamplingResult(SamplingDecision.Drop) : new SamplingResult(SamplingDecision.RecordAndSample);
+
+    // Azure SDK operation spans are named "<Client type>.<Method>", e.g. "QueueClient.ReceiveMessages".
+    private static bool IsAzureSdkOperation(string name) =>
+        name.IndexOf("Client.", StringComparison.Ordinal) is > 0 and var dot && !name.AsSpan(0, dot).Contains(' ');
+}
