@@ -6,9 +6,17 @@ using Xunit.Abstractions;
 
 namespace PledgFunctions.Tests.FunctionsHost;
 
+/// <summary>A Release build takes both cores for a while: run it alone, not beside the timing-sensitive lifecycle tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PublishCollection
+{
+    public const string Name = "publish (alone)";
+}
+
 /// <summary><c>bash publish.sh</c> builds what Azure runs: a self-contained linux-x64
 /// executable with host.json and the function folders at the root, in a folder and a zip that
 /// both keep the executable bit. The published executable then starts the way the host starts it.</summary>
+[Collection(PublishCollection.Name)]
 public sealed class PublishTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _out = Path.Combine(Path.GetTempPath(), "pledg-publish-" + Guid.NewGuid().ToString("N")[..8]);

@@ -12,7 +12,7 @@ public sealed class WorkersOffFixture : ServiceFixture
 {
     protected override void Configure(Dictionary<string, string?> settings)
     {
-        settings["Pledg:PaymentWindow"] = "00:00:02";
+        settings["Pledg:PaymentWindow"] = "00:00:05";
         settings["Pledg:Lifecycle:InProcessWorkers"] = "false";
     }
 }
@@ -28,7 +28,7 @@ public sealed class ReadsBeforeTheTimerTests(WorkersOffFixture fixture) : IClass
         var id = purchase.GetProperty("id").GetString()!;
         var deadline = pledge.GetProperty("deadline").GetDateTimeOffset();
         var page = _service.Client(null);
-        await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() >= deadline), TimeSpan.FromSeconds(10), "deadline");
+        await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() >= deadline), TimeSpan.FromSeconds(20), "deadline");
         var rawBefore = await RawPartitionAsync(_service, id);
 
         var read = await (await _service.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
@@ -59,7 +59,7 @@ public sealed class ReadsBeforeTheTimerTests(WorkersOffFixture fixture) : IClass
         for (var i = 0; i < 5; i++) ids.Add((await TestPurchases.CreateAsync(_service.Client())).GetProperty("id").GetString()!);
         var table = _service.Services.GetRequiredService<PurchaseTable>();
         var last = (await table.GetPurchaseAsync(ids[^1], CancellationToken.None))!.Deadline;
-        await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() >= last), TimeSpan.FromSeconds(10), "deadline");
+        await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() >= last), TimeSpan.FromSeconds(20), "deadline");
 
         var report = await _service.Services.GetRequiredService<PledgFunctions.Deadlines.DeadlineSweep>().RunOnceAsync(CancellationToken.None);
 
@@ -93,7 +93,7 @@ public sealed class ReadsBeforeTheTimerTests(WorkersOffFixture fixture) : IClass
             await processor.OnTimerAsync(new TimerMessage(PurchaseKeys.NewPurchaseId(now), now), ct));
 
         var deadline = (await table.GetPurchaseAsync(open, ct))!.Deadline;
-        await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() >= deadline), TimeSpan.FromSeconds(10), "deadline");
+        await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() >= deadline), TimeSpan.FromSeconds(20), "deadline");
         Assert.Equal(PledgFunctions.Deadlines.DeadlineOutcome.Failed, await processor.OnTimerAsync(new TimerMessage(open, deadline), ct));
         // Delivered twice (another instance, a hop): the second finds it final.
         Assert.Equal(PledgFunctions.Deadlines.DeadlineOutcome.Dropped, await processor.OnTimerAsync(new TimerMessage(open, deadline), ct));

@@ -10,15 +10,18 @@ namespace PledgFunctions.Webhooks;
 /// <c>webhook-deliveries</c> queue for the durable path and every retry. Several instances may
 /// run; the event row's ETag keeps them from double-counting an attempt.</summary>
 internal sealed class WebhookWorker(
-    WebhookQueue queue, WebhookDelivery delivery, WebhookNudges nudges, IOptions<PledgOptions> options, TimeProvider time,
-    ILogger<WebhookWorker> logger) : BackgroundService
+    WebhookQueue queue, WebhookDelivery delivery, WebhookNudges nudges, StorageHealth health, IOptions<PledgOptions> options,
+    TimeProvider time, ILogger<WebhookWorker> logger) : BackgroundService
 {
     /// <summary>Longer than an attempt (a 10 s POST plus a few storage calls), so no one else takes the message meanwhile.</summary>
     private static readonly TimeSpan InvisibleWhileWorking = TimeSpan.FromSeconds(60);
     private const int MaxConcurrent = 32;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(PollQueueAsync(stoppingToken), DeliverNudgesAsync(stoppingToken));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!await health.TryWaitUntilInitializedAsync(stoppingToken)) return;
+        await Task.WhenAll(PollQueueAsync(stoppingToken), DeliverNudgesAsync(stoppingToken));
+    }
 
     private async Task DeliverNudgesAsync(CancellationToken ct)
     {
