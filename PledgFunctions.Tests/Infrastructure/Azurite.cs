@@ -30,10 +30,12 @@ public sealed class Azurite : IAsyncDisposable
     {
         if (!File.Exists(RepositoryPaths.AzuriteScript))
             throw new InvalidOperationException($"Azurite not found at {RepositoryPaths.AzuriteScript}: run 'npm ci' in the repository root.");
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Stdin stays open to us: the preload makes Azurite exit when this test process dies.
+        var start = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
                  {
-                     RepositoryPaths.AzuriteScript, "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose",
+                     "--require", Path.Combine(RepositoryPaths.Root, "tools", "exit-with-parent.cjs"), RepositoryPaths.AzuriteScript,
+                     "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
                      "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
                      "--blobPort", BlobPort.ToString(), "--queuePort", QueuePort.ToString(), "--tablePort", TablePort.ToString(),
                  })

@@ -60,7 +60,7 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Pledg:PaymentWindow"] = "00:00:08",
+            ["Pledg:PaymentWindow"] = "00:00:15",
             ["Pledg:Lifecycle:PollInterval"] = "00:00:00.050",
             ["Pledg:Lifecycle:SweepInterval"] = "00:00:00.500",
         };

@@ -23,13 +23,16 @@ internal sealed class DevelopmentStorageLauncher(StorageClients storage, ILogger
             logger.LogError("Storage is UseDevelopmentStorage=true but Azurite is not running and node_modules/azurite was not found; run 'npm ci' in the repository root");
             return;
         }
+        // Stdin stays open to us: the preload makes Azurite exit when this process dies, even by SIGKILL.
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = root!,
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { script, "--silent", "--skipApiVersionCheck", "--loose", "--location", Path.Combine(root!, ".azurite"),
+        foreach (var arg in new[] { "--require", Path.Combine(root!, "tools", "exit-with-parent.cjs"), script,
+                     "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--location", Path.Combine(root!, ".azurite"),
                      "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1" })
             start.ArgumentList.Add(arg);
         _azurite = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");

@@ -15,7 +15,9 @@ public sealed class StorageClients
     public StorageClients(IConfiguration configuration, StorageOperationCounter counter)
     {
         var section = configuration.GetSection(ConnectionKey);
-        var connectionString = section.Value;
+        // Like the Functions host: a connection string, else identity-based settings, else local development storage.
+        var identityBased = section["accountName"] is not null || section["tableServiceUri"] is not null;
+        var connectionString = section.Value ?? (identityBased ? null : "UseDevelopmentStorage=true");
         TableServiceClient gatewayTables;
         var tableOptions = Configure(new TableClientOptions(), counter);
         // The sandbox gateway stands in for an outside card network: its calls are not ours to count.
