@@ -65,26 +65,14 @@ internal sealed class TimerWorker(TimerQueue queue, DeadlineProcessor processor,
 
 /// <summary>Runs the due-index sweep every <c>Pledg:Lifecycle:SweepInterval</c>.</summary>
 internal sealed class SweepWorker(DeadlineSweep sweep, StorageHealth health, IOptions<PledgOptions> options, TimeProvider time,
-    ILogger<SweepWorker> logger) : BackgroundService
+    ILogger<SweepWorker> logger) : PeriodicWorker(health, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.Lifecycle.SweepInterval;
+
+    protected override async Task RunOnceAsync(CancellationToken ct)
     {
-        if (!await health.TryWaitUntilInitializedAsync(stoppingToken)) return;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var report = await sweep.RunOnceAsync(stoppingToken);
-                if (report.Failed > 0) logger.LogWarning("Deadline sweep failed {Count} overdue purchase(s) the timers had missed", report.Failed);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Deadline sweep failed; retrying next interval");
-            }
-            try { await Task.Delay(options.Value.Lifecycle.SweepInterval, time, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
+        var report = await sweep.RunOnceAsync(ct);
+        if (report.Failed > 0) logger.LogWarning("Deadline sweep failed {Count} overdue purchase(s) the timers had missed", report.Failed);
     }
 }
 

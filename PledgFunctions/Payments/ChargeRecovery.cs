@@ -56,25 +56,11 @@ public sealed class ChargeRecovery(ICardGateway gateway, PurchaseTable purchases
 public sealed record RecoveryReport(int Captured, int Voided);
 
 internal sealed class ChargeRecoveryWorker(ChargeRecovery recovery, StorageHealth health, IOptions<PledgOptions> options, TimeProvider time,
-    ILogger<ChargeRecoveryWorker> logger) : BackgroundService
+    ILogger<ChargeRecoveryWorker> logger) : PeriodicWorker(health, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!await health.TryWaitUntilInitializedAsync(stoppingToken)) return;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await recovery.RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Charge recovery pass failed; retrying next interval");
-            }
-            try { await Task.Delay(options.Value.Payments.RecoveryInterval, time, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.Payments.RecoveryInterval;
+
+    protected override Task RunOnceAsync(CancellationToken ct) => recovery.RunOnceAsync(ct);
 }
 
 public static class PaymentsServices

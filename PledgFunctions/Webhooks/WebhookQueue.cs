@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Storage;
 
@@ -21,16 +19,9 @@ public sealed record WebhookMessage(string PurchaseId, string EventId, int Attem
 }
 
 /// <summary>The <c>webhook-deliveries</c> queue: one message per scheduled attempt.</summary>
-public sealed class WebhookQueue(StorageClients storage)
+public sealed class WebhookQueue(StorageClients storage) : WorkQueue(storage.WebhookDeliveries, storage.WebhookDeliveriesPoison)
 {
-    private readonly QueueClient _queue = storage.WebhookDeliveries;
-
-    public async Task SendAsync(WebhookMessage message, TimeSpan visibleAfter, CancellationToken ct)
-    {
-        // Visibility is whole seconds on the wire: round up so a retry never shows before its due time.
-        var delay = TimeSpan.FromSeconds(Math.Ceiling(Math.Max(0, visibleAfter.TotalSeconds)));
-        await _queue.SendMessageAsync(Serialize(message), delay, TimeSpan.FromSeconds(-1), ct);
-    }
+    public Task SendAsync(WebhookMessage message, TimeSpan visibleAfter, CancellationToken ct) => SendAsync(Serialize(message), visibleAfter, ct);
 
     public static string Serialize(WebhookMessage message) => JsonSerializer.Serialize(message, WebhookJson.Default.WebhookMessage);
 
@@ -47,18 +38,6 @@ public sealed class WebhookQueue(StorageClients storage)
         {
             return null;
         }
-    }
-
-    public async Task<QueueMessage[]> ReceiveAsync(int max, TimeSpan invisibleFor, CancellationToken ct) =>
-        (await _queue.ReceiveMessagesAsync(max, invisibleFor, ct)).Value;
-
-    public Task DeleteAsync(QueueMessage message, CancellationToken ct) => _queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
-
-    /// <summary>A message that keeps failing is parked (with its original body) for an operator.</summary>
-    public async Task PoisonAsync(QueueMessage message, CancellationToken ct)
-    {
-        await storage.WebhookDeliveriesPoison.SendMessageAsync(message.Body.ToString(), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: ct);
-        await DeleteAsync(message, ct);
     }
 }
 
