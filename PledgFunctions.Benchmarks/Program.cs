@@ -4,7 +4,7 @@ using PledgFunctions.Benchmarks.Micro;
 using PledgFunctions.Faults;
 
 // dotnet run -c Release --project PledgFunctions.Benchmarks -- micro [BenchmarkDotNet arguments]
-// dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick]
+// dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation|lifecycles|sweep|azurite]
 // dotnet run -c Release --project PledgFunctions.Benchmarks -- faults [--short] [--seed N] [--only crash|outage|abuse]
 var command = args.FirstOrDefault();
 var rest = args.Skip(1).ToArray();
@@ -14,7 +14,8 @@ switch (command)
         BenchmarkSwitcher.FromAssembly(typeof(SplitBenchmarks).Assembly).Run(rest.Length > 0 ? rest : ["--filter", "*"]);
         return 0;
     case "load":
-        return await LoadDriver.RunAsync(quick: rest.Contains("--quick"));
+        return await LoadDriver.RunAsync(quick: rest.Contains("--quick"),
+            only: Array.IndexOf(rest, "--only") is >= 0 and var part && part + 1 < rest.Length ? rest[part + 1] : null);
     case "faults":
         var options = rest.Contains("--short") ? FaultSuiteOptions.Short : FaultSuiteOptions.Full;
         if (Array.IndexOf(rest, "--seed") is >= 0 and var at && at + 1 < rest.Length) options = options with { Seed = int.Parse(rest[at + 1]) };
@@ -25,6 +26,6 @@ switch (command)
         foreach (var violation in report.Violations.Take(100)) Console.WriteLine("  " + violation);
         return report.Violations.Count == 0 ? 0 : 1;
     default:
-        Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | load [--quick] | faults [--short] [--seed N] [--only crash|outage|abuse]");
+        Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | load [--quick] [--only creation|lifecycles|sweep|azurite] | faults [--short] [--seed N] [--only crash|outage|abuse]");
         return 2;
 }

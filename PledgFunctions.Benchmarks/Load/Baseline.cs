@@ -91,6 +91,13 @@ public sealed class Baseline
 
     public async Task ReadAsync(string purchaseId) => await _purchases.GetEntityAsync<PurchaseEntity>(purchaseId, PurchaseEntity.Row);
 
+    /// <summary>The purchase row and its shares in one range query, as PurchaseTable.GetWithSharesAsync reads them.</summary>
+    public async Task ReadWithSharesAsync(string purchaseId)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {purchaseId} and RowKey ge {PurchaseEntity.Row} and RowKey lt {"share."}");
+        await foreach (var _ in _purchases.QueryAsync<TableEntity>(filter)) { }
+    }
+
     private static PurchaseEntity NewPurchase(string id, DateTimeOffset now) => new()
     {
         PartitionKey = id, MerchantId = "mer_0123456789abcdef", MerchantName = "Bench Shop", OrganizerEmail = "alice@example.com",

@@ -35,7 +35,7 @@ public static class CreationLoad
 
         report.Heading("Purchase creation (POST /api/purchases, no Idempotency-Key)");
         report.Row("concurrency", "requests", "service req/s", "p50 ms", "p95 ms", "p99 ms", "storage ops/create",
-            "baseline ops/s", "baseline p50/p95/p99 ms", "baseline calls/create", "throughput ratio", "p50 ratio", "p99 ratio", "alloc/request");
+            "baseline creates/s", "baseline p50/p95/p99 ms", "baseline calls/create", "throughput ratio", "p50 ratio", "p99 ratio", "alloc/request", "errors");
         foreach (var (concurrency, count) in new[] { (1, 500), (16, 3000), (64, 4000) })
         {
             var n = Math.Max(50, (int)(count * scale));
@@ -45,7 +45,7 @@ public static class CreationLoad
                 service_.StorageOpsEach.ToString("F2"), raw.PerSecond.ToString("F0"),
                 $"{Ms(raw.Percentile(0.5))} / {Ms(raw.Percentile(0.95))} / {Ms(raw.Percentile(0.99))}", raw.StorageOpsEach.ToString("F2"),
                 Ratio(raw.PerSecond, service_.PerSecond), Ratio(service_.Percentile(0.5), raw.Percentile(0.5)), Ratio(service_.Percentile(0.99), raw.Percentile(0.99)),
-                Kb(service_.AllocatedEach));
+                Kb(service_.AllocatedEach), Errors(service_) + (raw.Failures > 0 ? $" (baseline: {Errors(raw)})" : ""));
             report.Memory($"after creation at concurrency {concurrency}");
         }
 
@@ -65,6 +65,8 @@ public static class CreationLoad
         using var response = await http.GetAsync("/bench/noop");
         if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"noop answered {(int)response.StatusCode}");
     }
+
+    public static string Errors(Measurement m) => m.Failures == 0 ? "0" : $"{m.Failures} ({m.FirstFailure?[..Math.Min(m.FirstFailure.Length, 60)]})";
 
     public static string Ms(double ms) => ms.ToString(ms < 10 ? "F2" : "F1");
 

@@ -2,14 +2,14 @@ using PledgFunctions.Tests.Infrastructure;
 
 namespace PledgFunctions.Benchmarks.Load;
 
-/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick]</c>: Azurite
+/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation|lifecycles|sweep|azurite]</c>: Azurite
 /// (in memory, free ports) and the service in this process on loopback, then purchase creation at
 /// concurrency 1/16/64, full lifecycles with 0/1/5/20 pledgers, what a lifecycle costs after its
-/// last request, and the deadline sweep over 10,000 overdue purchases, each beside a baseline of raw
-/// storage calls made in the same run. Prints Markdown (docs/benchmarks.md).</summary>
+/// last request, the deadline sweep over 10,000 overdue purchases, each beside a baseline of raw
+/// storage calls made in the same run, and Azurite's own cost model. Prints Markdown (docs/benchmarks.md).</summary>
 public static class LoadDriver
 {
-    public static async Task<int> RunAsync(bool quick)
+    public static async Task<int> RunAsync(bool quick, string? only = null)
     {
         var scale = quick ? 0.2 : 1.0;
         var report = new LoadReport();
@@ -17,14 +17,16 @@ public static class LoadDriver
         Console.WriteLine();
         Console.WriteLine($"Machine: {LoadReport.Machine()}. Load average before: {LoadReport.LoadAverage()}.");
 
-        await using (var azurite = await Azurite.StartNewAsync())
-        await using (var service = await InProcessService.StartAsync(azurite, TimeSpan.FromDays(2)))
+        if (only is null or "creation" or "lifecycles")
         {
+            await using var azurite = await Azurite.StartNewAsync();
+            await using var service = await InProcessService.StartAsync(azurite, TimeSpan.FromDays(2));
             var baseline = await Baseline.CreateAsync(azurite.ConnectionString);
-            await CreationLoad.RunAsync(service, baseline, scale, report);
-            await LifecycleLoad.RunAsync(service, baseline, scale, report);
+            if (only is null or "creation") await CreationLoad.RunAsync(service, baseline, scale, report);
+            if (only is null or "lifecycles") await LifecycleLoad.RunAsync(service, baseline, scale, report);
         }
-        await SweepLoad.RunAsync(scale, report);
+        if (only is null or "sweep") await SweepLoad.RunAsync(scale, report);
+        if (only is null or "azurite") await AzuriteCost.RunAsync(scale, report);
 
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         report.Line($"Peak working set of this process (driver, in-process service and its HTTP clients; Azurite is a separate node process): " +

@@ -3,9 +3,10 @@ using System.Diagnostics;
 namespace PledgFunctions.Benchmarks.Load;
 
 /// <summary>One measured run: <c>count</c> operations spread over <c>concurrency</c> loops, with
-/// each operation's latency, the process's allocations and GCs, and the storage requests counted.</summary>
+/// each operation's latency, the process's allocations and GCs, and the storage requests counted.
+/// An operation that throws (an unexpected status) is counted as a failure, with its latency.</summary>
 public sealed record Measurement(string Name, int Count, int Concurrency, TimeSpan Elapsed, double[] LatenciesMs,
-    long AllocatedBytes, long StorageOps, int Gen0, int Gen2)
+    long AllocatedBytes, long StorageOps, int Gen0, int Gen2, int Failures, string? FirstFailure)
 {
     public double PerSecond => Count / Elapsed.TotalSeconds;
     public double StorageOpsEach => (double)StorageOps / Count;
@@ -21,6 +22,8 @@ public sealed record Measurement(string Name, int Count, int Concurrency, TimeSp
     {
         var latencies = new double[count];
         var next = -1;
+        var failures = 0;
+        string? firstFailure = null;
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -33,12 +36,19 @@ public sealed record Measurement(string Name, int Count, int Concurrency, TimeSp
             while ((i = Interlocked.Increment(ref next)) < count)
             {
                 var start = Stopwatch.GetTimestamp();
-                await operation(i);
+                try
+                {
+                    await operation(i);
+                }
+                catch (Exception e) when (e is InvalidOperationException or HttpRequestException or Azure.RequestFailedException)
+                {
+                    if (Interlocked.Increment(ref failures) == 1) firstFailure = e.Message;
+                }
                 latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
         })));
         var elapsed = clock.Elapsed;
         return new Measurement(name, count, concurrency, elapsed, latencies, GC.GetTotalAllocatedBytes(precise: true) - allocated,
-            storageOps() - ops, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2);
+            storageOps() - ops, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2, failures, firstFailure);
     }
 }

@@ -8,10 +8,11 @@ using PledgFunctions.Validation;
 
 namespace PledgFunctions.Purchases;
 
-/// <summary>Writes a new purchase. Order matters for crashes: the two index rows go first (a
-/// crash after them leaves rows that point at nothing and are skipped), then the purchase row
-/// (the commit point), then the deadline timer (if we die before it, the due index still fails
-/// the purchase at its deadline).</summary>
+/// <summary>Writes a new purchase. Everything that points at the purchase goes first, together
+/// (the merchant index row, the due-index row and the deadline timer): if we die before the
+/// purchase row lands they point at nothing, and listing skips such a row while the timer and the
+/// sweep drop theirs. Then the purchase row, the commit point. So a purchase never exists without
+/// its timer and its safety net, at two sequential round trips.</summary>
 public sealed class PurchaseCreator(
     PurchaseTable purchases, MerchantIndexTable merchantIndex, DueIndexTable dueIndex, TimerQueue timers,
     IOptions<PledgOptions> options)
@@ -40,20 +41,20 @@ public sealed class PurchaseCreator(
     {
         await Task.WhenAll(
             merchantIndex.AddAsync(purchase.MerchantId, purchase.PartitionKey, Emails.Normalize(purchase.OrganizerEmail), purchase.CreatedAt, ct),
-            dueIndex.AddAsync(purchase.PartitionKey, purchase.Deadline, ct));
+            dueIndex.AddAsync(purchase.PartitionKey, purchase.Deadline, ct),
+            timers.ScheduleAsync(purchase.PartitionKey, purchase.Deadline, ct));
         try
         {
             await purchases.InsertAsync(purchase, ct);
+            return purchase;
         }
         catch (Exception e) when (StorageErrors.IsConflict(e))
         {
-            // Taken over from an attempt that died after its insert, perhaps before its timer:
-            // arm one more (a duplicate timer is harmless, a missing one is not).
-            purchase = await purchases.GetPurchaseAsync(purchase.PartitionKey, ct)
+            // Taken over from an attempt that died after its insert: the purchase it created stands
+            // (its own deadline is earlier than the timer just armed, which then finds it overdue).
+            return await purchases.GetPurchaseAsync(purchase.PartitionKey, ct)
                 ?? throw new InvalidOperationException($"Purchase {purchase.PartitionKey} conflicted but cannot be read.");
         }
-        await timers.ScheduleAsync(purchase.PartitionKey, purchase.Deadline, ct);
-        return purchase;
     }
 
     public string BaseUrlFor(HttpRequest request) =>
