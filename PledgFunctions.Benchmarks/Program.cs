@@ -20,7 +20,7 @@ switch (command)
         var options = rest.Contains("--short") ? FaultSuiteOptions.Short : FaultSuiteOptions.Full;
         if (Array.IndexOf(rest, "--seed") is >= 0 and var at && at + 1 < rest.Length) options = options with { Seed = int.Parse(rest[at + 1]) };
         if (Array.IndexOf(rest, "--only") is >= 0 and var only && only + 1 < rest.Length) options = options with { Only = rest[only + 1] };
-        var report = await FaultSuite.RunAsync(options, line => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}"));
+        var report = await FaultSuite.RunAsync(options, line => Console.WriteLine($"{TimeProvider.System.GetUtcNow():HH:mm:ss} {line}"));
         Console.WriteLine();
         Console.WriteLine(report.Violations.Count == 0 ? "No violation." : $"{report.Violations.Count} violation(s):");
         foreach (var violation in report.Violations.Take(100)) Console.WriteLine("  " + violation);

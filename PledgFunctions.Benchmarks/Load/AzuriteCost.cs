@@ -22,7 +22,7 @@ public static class AzuriteCost
         {
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < count; i++)
-                await table.UpsertEntityAsync(new TableEntity(partition, Guid.NewGuid().ToString("N")) { ["CreatedAt"] = DateTimeOffset.UtcNow }, TableUpdateMode.Replace);
+                await table.UpsertEntityAsync(new TableEntity(partition, Guid.NewGuid().ToString("N")) { ["CreatedAt"] = TimeProvider.System.GetUtcNow() }, TableUpdateMode.Replace);
             return clock.Elapsed.TotalMilliseconds / count;
         }
 

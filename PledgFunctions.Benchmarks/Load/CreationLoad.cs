@@ -27,7 +27,7 @@ public static class CreationLoad
     public static async Task RunAsync(InProcessService service, Baseline baseline, double scale, LoadReport report)
     {
         var http = service.Http;
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         // Warm-up: JIT, connection pools, the merchant cache, Azurite's tables.
         await Measurement.RunAsync("warm-up", 300, 16, _ => CreateAsync(http), () => 0);
         await Measurement.RunAsync("warm-up", 300, 16, _ => baseline.CreateAsync(now), () => 0);

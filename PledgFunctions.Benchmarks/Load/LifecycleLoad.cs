@@ -67,7 +67,7 @@ public static class LifecycleLoad
         // Nothing listens there and workers are off: the outbox rows and delivery messages are written, nothing is sent.
         var notificationUrl = "http://127.0.0.1:9/pledg-events";
         for (var i = 0; i < 10; i++) await RunOneAsync(http, 2, notificationUrl);
-        for (var i = 0; i < 10; i++) await baseline.LifecycleAsync(2, DateTimeOffset.UtcNow);
+        for (var i = 0; i < 10; i++) await baseline.LifecycleAsync(2, TimeProvider.System.GetUtcNow());
 
         report.Heading("Full lifecycles, sequential (create → pledge → every pledger pays)");
         using var gateway = new GatewayCallCounter();
@@ -84,7 +84,7 @@ public static class LifecycleLoad
                     async i => steps[i] = await RunOneAsync(http, pledgers, url), () => service.Counter.Total);
                 var gatewayCalls = (double)(gateway.Total - gatewayBefore) / count;
                 var raw = await Measurement.RunAsync("baseline lifecycle", count, 1,
-                    _ => baseline.LifecycleAsync(pledgers, DateTimeOffset.UtcNow), () => baseline.Counter.Total);
+                    _ => baseline.LifecycleAsync(pledgers, TimeProvider.System.GetUtcNow()), () => baseline.Counter.Total);
                 var pay = steps.SelectMany(s => s.PayMs).Order().ToArray();
                 report.Row(pledgers, url is null ? "no" : "yes", count, measured.StorageOpsEach.ToString("F2"), 2 * pledgers + 6,
                     raw.StorageOpsEach.ToString("F2"), CreationLoad.Ratio(measured.StorageOpsEach, raw.StorageOpsEach), gatewayCalls.ToString("F2"),

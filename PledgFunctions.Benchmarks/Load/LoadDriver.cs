@@ -13,7 +13,7 @@ public static class LoadDriver
     {
         var scale = quick ? 0.2 : 1.0;
         var report = new LoadReport();
-        Console.WriteLine($"## Load run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick)" : "")}");
+        Console.WriteLine($"## Load run {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick)" : "")}");
         Console.WriteLine();
         Console.WriteLine($"Machine: {LoadReport.Machine()}. Load average before: {LoadReport.LoadAverage()}.");
 

@@ -21,7 +21,7 @@ public static class HostPayloads
     public static string QueueTrigger(string functionName, string messageText, QueueMessage? message = null, bool encodedTwice = true)
     {
         var data = encodedTwice ? JsonSerializer.Serialize(messageText, HostJson) : messageText;
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var payload = new JsonObject
         {
             ["Data"] = new JsonObject { ["message"] = data },
@@ -42,7 +42,7 @@ public static class HostPayloads
     /// <summary>The timer trigger's invocation (<c>ScheduleStatus</c> is null on a first run).</summary>
     public static string TimerTrigger(string functionName = "deadline-sweep", bool firstRun = false)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var payload = new JsonObject
         {
             ["Data"] = new JsonObject
@@ -67,7 +67,7 @@ public static class HostPayloads
     private static JsonObject Sys(string functionName) => new()
     {
         ["MethodName"] = functionName,
-        ["UtcNow"] = DateTimeOffset.UtcNow.ToString("O"),
+        ["UtcNow"] = TimeProvider.System.GetUtcNow().ToString("O"),
         ["RandGuid"] = Guid.NewGuid().ToString(),
     };
 

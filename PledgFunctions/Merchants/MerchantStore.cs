@@ -11,6 +11,7 @@ namespace PledgFunctions.Merchants;
 public sealed class MerchantStore(StorageClients storage, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+    private const int MaxCachedKeys = 10_000;
     private readonly TableClient _table = storage.Merchants;
     private readonly ConcurrentDictionary<string, (Merchant? Merchant, DateTimeOffset Until)> _byKeyHash = new();
     private readonly ConcurrentDictionary<string, (MerchantEntity? Merchant, DateTimeOffset Until)> _byId = new();
@@ -26,7 +27,9 @@ public sealed class MerchantStore(StorageClients storage, TimeProvider time)
         if (_byKeyHash.TryGetValue(hash, out var cached) && cached.Until > now) return cached.Merchant;
         var row = await _table.GetEntityIfExistsAsync<MerchantEntity>(MerchantEntity.ApiKeyPartition, hash, cancellationToken: ct);
         var merchant = row.HasValue ? new Merchant(row.Value!.MerchantId, row.Value.Name) : null;
-        // Unknown keys are cached too, so a client hammering with a bad key costs no storage reads.
+        // Unknown keys are cached too, so a client hammering with a bad key costs no storage reads;
+        // the cache is bounded, so a client sending endless random keys cannot grow it without limit.
+        if (_byKeyHash.Count >= MaxCachedKeys) _byKeyHash.Clear();
         _byKeyHash[hash] = (merchant, now + CacheFor);
         return merchant;
     }
