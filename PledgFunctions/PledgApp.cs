@@ -1,8 +1,7 @@
 using Scalar.AspNetCore;
 using PledgFunctions.Errors;
 using PledgFunctions.Checkout;
-using PledgFunctions.Deadlines;
-using PledgFunctions.FunctionsHost;
+using PledgFunctions.Engine;
 using PledgFunctions.Hosting;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
@@ -26,26 +25,23 @@ public static class PledgApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddLocalSettings(args);        // Development: local.settings(.sample).json Values, like `func start`
-        builder.UseCustomHandlerPort();        // under the Functions host: listen on FUNCTIONS_CUSTOMHANDLER_PORT
         builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
 
         builder.AddTelemetry();                // OpenTelemetry traces and metrics: Application Insights if configured, console in Development
-        builder.AddFunctionsHost();            // custom-handler start-up checks (PublicBaseUrl)
         builder.Services.AddPledgOptions();    // Pledg:* bound and validated at start
         builder.Services.AddApiErrors();       // problem+json with a code for every error
-        builder.Services.AddStorage();         // Table/Queue clients and thin wrappers
+        builder.Services.AddStorage();         // Table clients and thin wrappers
         builder.Services.AddHostedService<DevelopmentStorageLauncher>(); // starts Azurite for `dotnet run`
         builder.Services.AddSingleton<StorageInitializer>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>()); // tables, queues, merchants
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>()); // tables, task hub, merchants
         builder.Services.AddMerchants();       // Bearer API keys, stored hashed
         builder.Services.AddRateLimits();      // a token bucket per client (API key hash, else address): 429 rate_limited
-        builder.Services.AddLifecycle();      // final transitions and their outbox events
-        var inProcessWorkers = builder.Configuration.GetValue("Pledg:Lifecycle:InProcessWorkers", true);
+        builder.Services.AddLifecycle();       // transitions, the deadline rule, signals to the per-purchase orchestrations
+        builder.Services.AddStandaloneEngine(builder.Configuration); // the Durable Task engine on Azure Storage, in this process
         builder.Services.AddPurchases();
-        builder.Services.AddPayments(inProcessWorkers); // sandbox gateway, charge flow, recovery of orphaned authorizations
-        builder.Services.AddDeadlines(inProcessWorkers); // deadline timers (queue) and the due-index sweep
-        builder.Services.AddWebhooks(inProcessWorkers); // signed merchant notifications from the outbox, with retries
+        builder.Services.AddPayments();        // sandbox gateway, charge flow, settlement of announced authorizations
+        builder.Services.AddWebhooks();        // signed merchant notifications: the delivery activity, redelivery
         builder.Services.ConfigureHttpJsonOptions(o => JsonBody.Configure(o.SerializerOptions));
         builder.Services.AddOpenApiDocument();
 
@@ -61,7 +57,6 @@ public static class PledgApp
         app.MapCheckout();                     // organizer's hosted-page API
         app.MapShares();                       // pledgers' hosted-page API
         app.MapWebhookEvents();                // merchant API: a purchase's events, redelivery
-        app.MapFunctionsHost();                // Functions host invocations (custom-handler mode only): POST /deadline-timers, /webhook-deliveries, /deadline-sweep
         app.MapPages();                        // hosted pages: /pay/{organizerToken}, /pay/share/{shareToken}
         return app;
     }

@@ -13,7 +13,8 @@ public static class CancelPurchase
     public const int MaxReasonLength = 500;
 
     public static async Task<Results<Ok<PurchaseView>, ProblemHttpResult>> HandleAsync(
-        string id, HttpRequest request, Merchant merchant, PurchaseTable purchases, TransitionCommitter commits, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, Merchant merchant, PurchaseTable purchases, TransitionCommitter commits, LifecycleSignals lifecycle,
+        TimeProvider time, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(request, ct);
         if (body is null) return JsonBody.TooLarge();
@@ -29,6 +30,8 @@ public static class CancelPurchase
             var now = time.GetUtcNow();
             if (PurchaseRules.WhyNotBeforePledge(purchase, now, "cancelled") is { } why) return ApiProblem.NotModifiable(why);
 
+            // Before the commit, so the orchestration follows the cancel even if we die right after it.
+            await lifecycle.NudgeAsync(purchase.PartitionKey, Nudge.ForCancel(), ct);
             purchase.CancelReason = input?.Reason;
             var change = Transitions.Fail(purchase, [], FailureReasons.Cancelled, now, now);
             try
