@@ -54,6 +54,7 @@ public sealed class TestService : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         await app.Services.GetRequiredService<StorageInitializer>().FirstInitialization.WaitAsync(TimeSpan.FromSeconds(30));
+        await app.Services.GetRequiredService<PledgFunctions.Lifecycle.IEngineReadiness>().WaitAsync(CancellationToken.None);
         return new TestService(app, new Uri(address));
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PledgFunctions.Errors;
+using PledgFunctions.Lifecycle;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Checkout;
@@ -23,10 +24,12 @@ public static class CheckoutApi
     }
 
     public static async Task<Results<Ok<CheckoutView>, ProblemHttpResult>> GetAsync(
-        string organizerToken, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+        string organizerToken, PurchaseTable purchases, DeadlineEnforcer deadlines, TimeProvider time, CancellationToken ct)
     {
         var found = await FindAsync(organizerToken, purchases, ct);
         if (found is null) return ApiProblem.NotFound("checkout");
+        // Overdue and not yet written FAILED: write it before showing it (see DeadlineEnforcer).
+        if (PurchaseRules.IsOverdue(found.Purchase, time.GetUtcNow())) found = await deadlines.ReadAsync(found.Purchase.PartitionKey, ct) ?? found;
         return TypedResults.Ok(CheckoutView.From(found, time.GetUtcNow()));
     }
 

@@ -13,6 +13,10 @@ public static class StandaloneEngine
     public static IServiceCollection AddStandaloneEngine(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section);
+        // The storage provider blocks threads in places (lease renewal, queue polling); on a small
+        // machine the pool's slow growth then stalls every request behind it.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
         var port = configuration.GetValue<int?>($"{EngineOptions.Section}:SidecarPort") is int fixedPort and > 0 ? fixedPort : SidecarServer.FreeLoopbackPort();
         var address = $"http://127.0.0.1:{port}";
         services.AddSingleton<EngineOperationCounter>();

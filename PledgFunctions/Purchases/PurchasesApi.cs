@@ -35,18 +35,20 @@ public static class PurchasesApi
     }
 
     public static async Task<Results<Ok<PurchaseView>, ProblemHttpResult>> GetAsync(
-        string id, Merchant merchant, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+        string id, Merchant merchant, PurchaseTable purchases, DeadlineEnforcer deadlines, TimeProvider time, CancellationToken ct)
     {
         var purchase = await FindAsync(id, merchant, purchases, ct);
         if (purchase is null) return ApiProblem.NotFound("purchase");
+        purchase = await deadlines.EnforceAsync(purchase, ct);
         return TypedResults.Ok(PurchaseView.From(purchase, time.GetUtcNow()));
     }
 
     public static async Task<Results<Ok<StatusView>, ProblemHttpResult>> GetStatusAsync(
-        string id, Merchant merchant, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+        string id, Merchant merchant, PurchaseTable purchases, DeadlineEnforcer deadlines, TimeProvider time, CancellationToken ct)
     {
         var purchase = await FindAsync(id, merchant, purchases, ct);
         if (purchase is null) return ApiProblem.NotFound("purchase");
+        purchase = await deadlines.EnforceAsync(purchase, ct);
         return TypedResults.Ok(new StatusView(PurchaseRules.Effective(purchase, time.GetUtcNow()).State));
     }
 

@@ -25,10 +25,12 @@ public static class SharesApi
     }
 
     public static async Task<Results<Ok<ShareDetails>, ProblemHttpResult>> GetAsync(
-        string shareToken, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+        string shareToken, PurchaseTable purchases, DeadlineEnforcer deadlines, TimeProvider time, CancellationToken ct)
     {
         var found = await FindAsync(shareToken, purchases, ct);
         if (found is not var (purchase, share)) return ApiProblem.NotFound("share");
+        if (PurchaseRules.IsOverdue(purchase, time.GetUtcNow()) && await deadlines.ReadAsync(purchase.PartitionKey, ct) is { } enforced)
+            (purchase, share) = (enforced.Purchase, enforced.Shares.First(s => s.RowKey == share.RowKey));
         return TypedResults.Ok(ShareDetails.From(purchase, share, time.GetUtcNow()));
     }
 
