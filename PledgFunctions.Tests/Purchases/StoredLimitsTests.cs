@@ -74,6 +74,21 @@ public sealed class StoredLimitsTests(ServiceFixture fixture) : IClassFixture<Se
         Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await replay.Content.ReadAsByteArrayAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(Worst))]
+    public async Task AWorstCaseCartCanBeSetByAnEdit(string kind)
+    {
+        var created = await TestPurchases.CreateAsync(Service.Client(), new { organizerEmail = $"limits+{Guid.NewGuid():N}@example.com", amount = 1, currency = "EUR" });
+        var (names, create) = WorstCart(kind, "x@example.com");
+        var patch = "{" + create[(create.IndexOf("\"amount\"", StringComparison.Ordinal))..];
+
+        var edited = await (await Service.Client().PatchAsync($"/api/purchases/{created.GetProperty("id").GetString()}", Utf8(patch))).AssertOkAsync();
+        var read = await (await Service.Client().GetAsync($"/api/purchases/{created.GetProperty("id").GetString()}")).AssertOkAsync();
+
+        Assert.Equal(names, edited.GetProperty("cart").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+        Assert.Equal(names, read.GetProperty("cart").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+    }
+
     [Fact]
     public async Task TheEventOfAWorstCasePurchaseIsStoredAndDelivered()
     {
@@ -108,6 +123,7 @@ public sealed class StoredLimitsTests(ServiceFixture fixture) : IClassFixture<Se
     [Theory]
     [InlineData("POST", "/api/purchases")]
     [InlineData("POST", "/api/purchases/pur_00000000000000000000000000000000/cancel")]
+    [InlineData("PATCH", "/api/purchases/pur_00000000000000000000000000000000")]
     public async Task ABodyOver64KiBIs413(string method, string path)
     {
         var json = JsonSerializer.Serialize(new { organizerEmail = "a@example.com", amount = 1, currency = "EUR", reference = new string('r', 64 * 1024) });
