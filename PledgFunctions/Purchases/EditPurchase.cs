@@ -25,10 +25,9 @@ public static class EditPurchase
         var body = await JsonBody.ReadAsync(request, ct);
         if (body is null) return JsonBody.TooLarge();
         if (!EditPurchaseRequest.TryParse(body, out var edit, out var problem)) return problem!;
+        // The SSRF guard resolves the host: once per request, for a new URL the rules of create accept.
+        var urlChecked = !edit!.Gives("notificationUrl") || edit.NotificationUrl is null;
         string? urlRefusal = null;
-        if (edit!.Gives("notificationUrl") && edit.NotificationUrl is { Length: <= CreatePurchaseRequest.MaxUrlLength } url
-            && Uri.IsWellFormedUriString(url, UriKind.Absolute))
-            urlRefusal = await services.WebhookUrls.RefusalAsync(url, ct);
 
         // Recognises our own write when a retry of it (by the storage SDK) reports a conflict.
         var requestId = Guid.NewGuid().ToString("N");
@@ -42,7 +41,12 @@ public static class EditPurchase
 
             var edited = edit.ApplyTo(purchase);
             var errors = edited.Validate();
-            if (urlRefusal is not null && !errors.ContainsKey("notificationUrl")) errors["notificationUrl"] = [urlRefusal];
+            if (!urlChecked && !errors.ContainsKey("notificationUrl"))
+            {
+                urlRefusal = await services.WebhookUrls.RefusalAsync(edit.NotificationUrl, ct);
+                urlChecked = true;
+            }
+            if (urlRefusal is not null) errors["notificationUrl"] = [urlRefusal];
             if (errors.Count > 0) return ApiProblem.Validation(errors);
 
             purchase.Amount = edited.Amount!.Value;

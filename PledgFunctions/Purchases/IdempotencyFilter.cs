@@ -64,7 +64,9 @@ public sealed class IdempotencyFilter(IdempotencyStore store, TimeProvider time)
         if (response.Status >= StatusCodes.Status500InternalServerError)
             await store.ReleaseAsync(merchant.Id, key, claim, route, bodyHash, purchaseId, now);
         else
-            await store.CompleteAsync(merchant.Id, key, claim, route, bodyHash, purchaseId, response, now, http.RequestAborted);
+            // Not the request's token: the work is done, so a client hanging up now must not keep its
+            // retry from getting the replay.
+            await store.CompleteAsync(merchant.Id, key, claim, route, bodyHash, purchaseId, response, now, CancellationToken.None);
         return response;
     }
 
