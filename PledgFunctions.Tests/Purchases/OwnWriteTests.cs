@@ -64,3 +64,22 @@ public sealed class OwnWriteTests(ServiceFixture fixture) : IClassFixture<Servic
         await (await Service.Client().PostAsync($"/api/purchases/{id}/cancel", null)).AssertProblemAsync(HttpStatusCode.Conflict, "purchase_not_modifiable");
     }
 }
+
+public sealed class OwnIdempotencyClaimTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+{
+    [Fact]
+    public async Task AClaimWhoseInsertLandedBeforeItsRetryConflictedIsStillOurs()
+    {
+        var store = fixture.Service.Services.GetRequiredService<IdempotencyStore>();
+        var (merchant, key, route, hash) = ("mer_owntest", Guid.NewGuid().ToString(), "POST /api/purchases", IdempotencyStore.Hash([1, 2, 3]));
+        var candidate = PledgFunctions.Storage.PurchaseKeys.NewPurchaseId(TimeProvider.System.GetUtcNow());
+        Assert.IsType<IdempotencyOutcome.Proceed>(await store.BeginAsync(merchant, key, route, hash, candidate, CancellationToken.None));
+
+        // What the storage SDK's retry of that insert meets: the row it wrote itself.
+        var again = await store.BeginAsync(merchant, key, route, hash, candidate, CancellationToken.None);
+
+        Assert.Equal(candidate, Assert.IsType<IdempotencyOutcome.Proceed>(again).PurchaseId);
+        var other = PledgFunctions.Storage.PurchaseKeys.NewPurchaseId(TimeProvider.System.GetUtcNow());
+        Assert.IsType<IdempotencyOutcome.InFlight>(await store.BeginAsync(merchant, key, route, hash, other, CancellationToken.None));
+    }
+}

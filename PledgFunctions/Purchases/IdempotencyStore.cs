@@ -47,6 +47,10 @@ public sealed class IdempotencyStore(StorageClients storage, TimeProvider time)
             var existing = await _table.GetEntityIfExistsAsync<IdempotencyEntity>(merchantId, rowKey, cancellationToken: ct);
             if (!existing.HasValue) continue;
             var row = existing.Value!;
+            // Our own insert, landed, then retried by the storage SDK after a lost response: the
+            // candidate id is random per request, so only this request can have written it.
+            if (row.Status == IdempotencyEntity.Pending && row.PurchaseId == candidatePurchaseId && row.Route == route && row.BodyHash == bodyHash)
+                return new IdempotencyOutcome.Proceed(candidatePurchaseId, row.ETag);
             if (row.CreatedAt + Retention <= now)
             {
                 // Expired: the key is free again. Replace conditionally so only one request reuses it.
