@@ -72,6 +72,11 @@ public static class Pledge
                 ?? throw new InvalidOperationException($"Purchase {purchaseId} vanished.");
             if (purchase.OrganizerChargeId == chargeId) // our own earlier attempt landed (e.g. a retried request)
                 return new Commit<PurchaseWithShares>.Done((await services.Purchases.GetWithSharesAsync(purchaseId, ct))!);
+            // The organizer was authorized for the amount read; a merchant edit that landed since
+            // (PATCH) may have changed it, and the answer must never differ from the charge.
+            if (purchase.Amount != read.Amount || purchase.Currency != read.Currency)
+                return new Commit<PurchaseWithShares>.Rejected(ApiProblem.NotModifiable(
+                    "The merchant changed the purchase while it was being paid; nothing was charged. Reload the page and pay again."));
             // Decided by the clock at commit time: a pledge after the deadline is refused.
             var now = services.Time.GetUtcNow();
             if (PurchaseRules.WhyNotBeforePledge(purchase, now, "pledged") is { } why)

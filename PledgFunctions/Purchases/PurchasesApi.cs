@@ -10,6 +10,9 @@ namespace PledgFunctions.Purchases;
 /// <summary>The merchant API: <c>/api/purchases</c>, authenticated with a Bearer API key.</summary>
 public static class PurchasesApi
 {
+    private const string IdempotencyDescription =
+        "Optional header Idempotency-Key (1-255 visible ASCII characters): the same key, route and body replay the first response.";
+
     public static IEndpointRouteBuilder MapPurchases(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/purchases").RequireMerchant().WithTags("Purchases")
@@ -18,19 +21,31 @@ public static class PurchasesApi
 
         group.MapPost("/", CreatePurchase.HandleAsync).WithName("CreatePurchase")
             .WithSummary("Create a purchase")
-            .WithDescription("Optional header Idempotency-Key (1-255 visible ASCII characters): the same key and body replay the first response.")
+            .WithDescription(IdempotencyDescription)
             .Accepts<CreatePurchaseRequest>("application/json")
-            .Produces<PurchaseView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithIdempotency();
         group.MapGet("/", ListPurchases.HandleAsync).WithName("ListPurchases").WithSummary("List purchases, newest first");
         group.MapGet("/{id}", GetAsync).WithName("GetPurchase").WithSummary("Get a purchase");
         group.MapGet("/{id}/status", GetStatusAsync).WithName("GetPurchaseStatus").WithSummary("Get a purchase's state");
+        group.MapPatch("/{id}", EditPurchase.HandleAsync).WithName("EditPurchase")
+            .WithSummary("Edit a purchase before the organizer pays")
+            .WithDescription("Any of amount, currency, cart, reference, notificationUrl; null clears cart, reference or notificationUrl. " + IdempotencyDescription)
+            .Accepts<EditPurchaseRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithIdempotency();
         group.MapPost("/{id}/cancel", CancelPurchase.HandleAsync).WithName("CancelPurchase")
             .WithSummary("Cancel a purchase before the organizer has paid")
-            .Accepts<CancelPurchaseRequest>("application/json");
+            .WithDescription(IdempotencyDescription)
+            .Accepts<CancelPurchaseRequest>("application/json")
+            .WithIdempotency();
         return routes;
     }
 
