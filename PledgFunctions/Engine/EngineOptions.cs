@@ -20,6 +20,11 @@ public sealed class EngineOptions
     /// back at once instead of waiting for them to expire. Defaults to the machine name.</summary>
     public string? WorkerId { get; set; }
 
+    /// <summary>How long a dequeued orchestration or activity message stays hidden from other
+    /// workers. The provider renews it while the work runs; after a kill -9 it is what delays the
+    /// work the dead process had in hand (the provider's default is 5 minutes).</summary>
+    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Loopback port of the in-process gRPC sidecar; 0 picks a free one.</summary>
     public int SidecarPort { get; set; }
 }

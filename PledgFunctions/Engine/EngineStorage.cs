@@ -24,6 +24,8 @@ public sealed class EngineStorage
             TaskHubName = engine.TaskHubName,
             PartitionCount = engine.PartitionCount,
             MaxQueuePollingInterval = engine.MaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = engine.QueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = engine.QueueVisibilityTimeout,
             WorkerId = engine.WorkerId ?? Environment.MachineName,
             StorageAccountClientProvider = ClientProvider(configuration, counter),
             LoggerFactory = loggers,
