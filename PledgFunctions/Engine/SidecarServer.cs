@@ -23,6 +23,8 @@ public sealed class SidecarServer(EngineStorage engine, StorageHealth health, IL
 
     public int Port => port;
 
+    public bool IsReady => _ready.Task.IsCompleted;
+
     /// <summary>Requests that reach the engine wait here (briefly, at start-up only).</summary>
     public Task WaitAsync(CancellationToken ct) => _ready.Task.WaitAsync(ReadyWithin, ct);
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PledgFunctions.Errors;
+using PledgFunctions.Lifecycle;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Hosting;
@@ -14,9 +15,12 @@ public static class HealthApi
 
     public sealed record Healthy(string Status);
 
-    public static async Task<Results<Ok<Healthy>, ProblemHttpResult>> CheckAsync(StorageHealth health, HttpResponse response, CancellationToken ct)
+    /// <summary>Healthy once storage answers and the lifecycle engine accepts calls (standalone, its
+    /// sidecar starts right after storage): before that, creating a purchase would be refused.</summary>
+    public static async Task<Results<Ok<Healthy>, ProblemHttpResult>> CheckAsync(StorageHealth health, IEngineReadiness engine,
+        HttpResponse response, CancellationToken ct)
     {
-        if (await health.CheckAsync(ct)) return TypedResults.Ok(new Healthy("healthy"));
+        if (await health.CheckAsync(ct) && engine.IsReady) return TypedResults.Ok(new Healthy("healthy"));
         response.Headers.RetryAfter = StorageHealth.RetryAfterSeconds;
         return ApiProblem.StorageUnavailable();
     }

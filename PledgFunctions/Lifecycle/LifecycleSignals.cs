@@ -42,11 +42,15 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
 /// <summary>Completes once the engine accepts calls (the standalone sidecar is up).</summary>
 public interface IEngineReadiness
 {
+    bool IsReady { get; }
+
     Task WaitAsync(CancellationToken ct);
 }
 
 /// <summary>Under the Functions host the engine is the host's: always there.</summary>
 public sealed class HostedEngine : IEngineReadiness
 {
+    public bool IsReady => true;
+
     public Task WaitAsync(CancellationToken ct) => Task.CompletedTask;
 }
