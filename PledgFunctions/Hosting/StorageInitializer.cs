@@ -45,5 +45,8 @@ public sealed class StorageInitializer(
         await Task.WhenAll(storage.AllQueues.Select(q => q.CreateIfNotExistsAsync(cancellationToken: ct)));
         foreach (var merchant in options.Value.BootstrapMerchants)
             await merchants.EnsureAsync(merchant.Name, merchant.ApiKey, merchant.WebhookSecret, ct);
+        // Configuration is the only source of keys: a key no longer configured for its merchant stops working.
+        foreach (var merchant in options.Value.BootstrapMerchants.GroupBy(m => m.Name))
+            await merchants.RevokeOtherKeysAsync(merchant.Key, merchant.Select(m => m.ApiKey), ct);
     }
 }
