@@ -51,8 +51,8 @@ public static class PledgApp
 
         var app = builder.Build();
         app.UseApiErrors();
+        app.UseRateLimits();                   // before authentication: unknown keys share their address's bucket, at no storage read
         app.UseAuthentication();
-        app.UseRateLimits();                   // after authentication: unknown keys share their address's bucket
         app.UseAuthorization();
         app.MapOpenApi();                      // /openapi/v1.json
         app.MapScalarApiReference("/docs");    // browsable reference
