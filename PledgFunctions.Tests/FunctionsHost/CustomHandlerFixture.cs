@@ -32,6 +32,7 @@ public sealed class CustomHandlerFixture : IAsyncLifetime
                 ["Pledg:PaymentWindow"] = PaymentWindow.ToString(),
                 ["Pledg:PublicBaseUrl"] = PublicBaseUrl,
                 ["Pledg:Webhooks:FirstRetryDelay"] = "00:00:01",
+                ["Pledg:RateLimits:ClientAddressHeader"] = "X-Forwarded-For",
             },
             new Dictionary<string, string?>
             {

@@ -57,14 +57,15 @@ public static class ClientPartitions
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 
-    /// <summary>IPv6 clients are grouped by /64: one subscriber usually holds a whole /64 and could
+    /// <summary>The last entry of the forwarded header (the one the nearest proxy wrote), with or
+    /// without a port; IPv6 clients are grouped by /64: one subscriber usually holds a whole /64 and could
     /// otherwise take a fresh bucket per address.</summary>
     private static string AddressOf(HttpContext context, string? header)
     {
         var address = context.Connection.RemoteIpAddress;
         if (header is not null && context.Request.Headers[header].LastOrDefault() is { } forwarded
-            && IPAddress.TryParse(forwarded.Split(',')[^1].Trim(), out var last))
-            address = last;
+            && IPEndPoint.TryParse(forwarded.Split(',')[^1].Trim(), out var last))
+            address = last.Address; // Azure's front ends write "address:port"; the port changes per connection
         if (address is null) return "unknown";
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();

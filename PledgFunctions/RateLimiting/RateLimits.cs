@@ -15,7 +15,7 @@ public static class RateLimits
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>>(new RateLimitOptionsValidator(Environment.GetEnvironmentVariable));
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, MerchantStore>((limiter, limits, merchants) =>
         {
