@@ -23,6 +23,7 @@ public static class TelemetrySetup
         AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
         var connectionString = builder.Configuration[ConnectionStringKey] is { Length: > 0 } cs ? cs : null;
         var console = builder.Environment.IsDevelopment();
+        foreach (var (category, atMost) in TelemetryRedaction.PathLoggingCategories) builder.Logging.AddFilter(category, atMost);
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
