@@ -30,7 +30,7 @@ public static class PledgApp
         builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
 
-        builder.AddTelemetry();                // OpenTelemetry traces and metrics: Application Insights if configured, console in Development
+        builder.AddTelemetry();                // OpenTelemetry traces and metrics: OTLP and/or Application Insights when configured
         builder.AddFunctionsHost();            // custom-handler start-up checks (PublicBaseUrl)
         builder.Services.AddPledgOptions();    // Pledg:* bound and validated at start
         builder.Services.AddApiErrors();       // problem+json with a code for every error
@@ -50,6 +50,7 @@ public static class PledgApp
         builder.Services.AddOpenApiDocument();
 
         var app = builder.Build();
+        app.UseRequestLog();                   // one line per request: method, route template, status, ms
         app.UseApiErrors();
         app.UseRateLimits();                   // before authentication: unknown keys share their address's bucket, at no storage read
         app.UseAuthentication();

@@ -27,7 +27,7 @@ public static partial class TelemetryRedaction
     /// redacted. Never the raw path: on the hosted pages' routes the path is the credential.</summary>
     public static string RouteOf(Endpoint? endpoint, PathString path) =>
         endpoint is RouteEndpoint { RoutePattern.RawText: { } template }
-            ? "/" + template.TrimStart('/')
+            ? "/" + template.Trim('/')
             : RedactPath(path.Value ?? "");
 
     /// <summary>Framework log categories that write a request's raw path or an outgoing URL, with the
