@@ -33,6 +33,6 @@ public static partial class RequestLog
         return app;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Route} {Status} {ElapsedMs} ms")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Method} {Route} {Status} {ElapsedMs} ms")]
     private static partial void Completed(ILogger logger, string method, string route, int status, long elapsedMs);
 }
