@@ -31,13 +31,13 @@ public static partial class TelemetryRedaction
             : RedactPath(path.Value ?? "");
 
     /// <summary>Framework log categories that write a request's raw path or an outgoing URL, with the
-    /// most they may log whatever the configuration says. ASP.NET Core's hosting category writes
+    /// lowest level they log at whatever the configuration says. ASP.NET Core's hosting category writes
     /// "Request starting GET /pay/…" and opens a logging scope carrying <c>RequestPath</c> on every
     /// request (shown by any provider that includes scopes) — it opens that scope only while the
     /// category is enabled at all, hence <c>None</c>. The route matcher's debug lines and
     /// HttpClient's "Sending HTTP request POST https://merchant/…" stop at Warning. The service's
     /// own one-line request log says the same without the token.</summary>
-    public static readonly (string Category, LogLevel AtMost)[] PathLoggingCategories =
+    public static readonly (string Category, LogLevel MinimumLevel)[] PathLoggingCategories =
     [
         ("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None),
         ("Microsoft.AspNetCore.Routing.Matching", LogLevel.Warning),

@@ -24,7 +24,7 @@ public static class TelemetrySetup
         // The Azure SDK emits its spans (TableClient.GetEntity, QueueClient.SendMessage, ...) only with this switch.
         AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
         var exporters = TelemetryExporters.From(builder.Configuration);
-        foreach (var (category, atMost) in TelemetryRedaction.PathLoggingCategories) builder.Logging.AddFilter(category, atMost);
+        foreach (var (category, minimum) in TelemetryRedaction.PathLoggingCategories) builder.Logging.AddFilter(category, minimum);
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
