@@ -28,7 +28,7 @@ public static class PledgApp
         builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
 
-        builder.AddTelemetry();                // OpenTelemetry traces and metrics: Application Insights if configured, console in Development
+        builder.AddTelemetry();                // OpenTelemetry traces and metrics: OTLP and/or Application Insights when configured
         builder.Services.AddPledgOptions();    // Pledg:* bound and validated at start
         builder.Services.AddApiErrors();       // problem+json with a code for every error
         builder.Services.AddStorage();         // Table clients and thin wrappers
@@ -46,9 +46,10 @@ public static class PledgApp
         builder.Services.AddOpenApiDocument();
 
         var app = builder.Build();
+        app.UseRequestLog();                   // one line per request: method, route template, status, ms
         app.UseApiErrors();
+        app.UseRateLimits();                   // before authentication: unknown keys share their address's bucket, at no storage read
         app.UseAuthentication();
-        app.UseRateLimits();                   // after authentication: unknown keys share their address's bucket
         app.UseAuthorization();
         app.MapOpenApi();                      // /openapi/v1.json
         app.MapScalarApiReference("/docs");    // browsable reference

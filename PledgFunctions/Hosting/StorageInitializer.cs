@@ -46,5 +46,8 @@ public sealed class StorageInitializer(
         if (engine is not null) await engine.CreateIfNotExistsAsync();
         foreach (var merchant in options.Value.BootstrapMerchants)
             await merchants.EnsureAsync(merchant.Name, merchant.ApiKey, merchant.WebhookSecret, ct);
+        // Configuration is the only source of keys: a key no longer configured for its merchant stops working.
+        foreach (var merchant in options.Value.BootstrapMerchants.GroupBy(m => m.Name))
+            await merchants.RevokeOtherKeysAsync(merchant.Key, merchant.Select(m => m.ApiKey), ct);
     }
 }
