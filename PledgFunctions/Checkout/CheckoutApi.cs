@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PledgFunctions.Errors;
+using PledgFunctions.OpenApi;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Checkout;
@@ -18,7 +19,8 @@ public static class CheckoutApi
             .Accepts<PledgeRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblemCodes(StatusCodes.Status503ServiceUnavailable, ProblemCodes.StorageUnavailable, ProblemCodes.PaymentInterrupted);
         return routes;
     }
 

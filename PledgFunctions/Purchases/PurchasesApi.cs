@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
+using PledgFunctions.OpenApi;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Purchases;
@@ -22,15 +23,20 @@ public static class PurchasesApi
             .Accepts<CreatePurchaseRequest>("application/json")
             .Produces<PurchaseView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapGet("/", ListPurchases.HandleAsync).WithName("ListPurchases").WithSummary("List purchases, newest first");
-        group.MapGet("/{id}", GetAsync).WithName("GetPurchase").WithSummary("Get a purchase");
-        group.MapGet("/{id}/status", GetStatusAsync).WithName("GetPurchaseStatus").WithSummary("Get a purchase's state");
+            .WithIdempotencyKey();
+        group.MapGet("/", ListPurchases.HandleAsync).WithName("ListPurchases").WithSummary("List purchases, newest first")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/{id}", GetAsync).WithName("GetPurchase").WithSummary("Get a purchase")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/status", GetStatusAsync).WithName("GetPurchaseStatus").WithSummary("Get a purchase's state")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/cancel", CancelPurchase.HandleAsync).WithName("CancelPurchase")
-            .WithSummary("Cancel a purchase before the organizer has paid")
-            .Accepts<CancelPurchaseRequest>("application/json");
+            .WithSummary("Cancel a purchase that is still INITIALIZED")
+            .Accepts<CancelPurchaseRequest>(isOptional: true, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblemCodes(StatusCodes.Status409Conflict, ProblemCodes.PurchaseNotModifiable)
+            .WithIdempotencyKey();
         return routes;
     }
 
