@@ -111,10 +111,10 @@ internal static class ContractSchemas
     {
         ["PurchaseState"] = StringEnum("A purchase's or share's state; SUCCESSFULL and FAILED are final.",
             [PurchaseStates.Initialized, PurchaseStates.Succeeded, PurchaseStates.Failed]),
-        ["FailureReason"] = StringEnum("Why a purchase FAILED; null unless FAILED.",
-            [FailureReasons.DeadlineExpired, FailureReasons.Cancelled], nullable: true),
+        ["FailureReason"] = StringEnum("Why a purchase FAILED (null unless FAILED).",
+            [FailureReasons.DeadlineExpired, FailureReasons.Cancelled]),
         ["RefundStatus"] = StringEnum("null until a merchant refund is requested, pending, then succeeded once every refund is made.",
-            ["pending", "succeeded"], nullable: true),
+            ["pending", "succeeded"]),
         ["Currency"] = StringEnum("ISO 4217 code in upper case; amounts are integers in its minor unit.",
             Currencies.Supported.Order(StringComparer.Ordinal)),
         ["PaymentType"] = StringEnum("charge: money taken from a member's card; refund: money given back to it.", ["charge", "refund"]),

@@ -8,7 +8,20 @@ internal static class SchemaBuilders
 {
     public delegate IOpenApiSchema Rule(IOpenApiSchema generated, OpenApiDocument document);
 
-    public static Rule Ref(string component) => (_, document) => new OpenApiSchemaReference(component, document);
+    /// <summary>A reference to a component; a nullable property becomes <c>oneOf: [ref, null]</c>.</summary>
+    public static Rule Ref(string component) => (generated, document) =>
+    {
+        var reference = new OpenApiSchemaReference(component, document);
+        var nullable = generated.Type?.HasFlag(JsonSchemaType.Null) == true || generated.OneOf?.Any(o => o.Type == JsonSchemaType.Null) == true;
+        return nullable ? new OpenApiSchema { OneOf = [reference, new OpenApiSchema { Type = JsonSchemaType.Null }] } : reference;
+    };
+
+    public static IEnumerable<string> ReferencedIds(IOpenApiSchema schema) => schema switch
+    {
+        OpenApiSchemaReference { Reference.Id: { } id } => [id],
+        OpenApiSchema { OneOf: { } oneOf } => oneOf.SelectMany(ReferencedIds),
+        _ => [],
+    };
 
     public static Rule Integer(long minimum, long maximum) => Edit(s =>
     {
@@ -49,11 +62,11 @@ internal static class SchemaBuilders
         return generated;
     };
 
-    public static OpenApiSchema StringEnum(string description, IEnumerable<string> values, bool nullable = false) => new()
+    public static OpenApiSchema StringEnum(string description, IEnumerable<string> values) => new()
     {
-        Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String,
+        Type = JsonSchemaType.String,
         Description = description,
-        Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v)), .. nullable ? new JsonNode[] { null! } : []],
+        Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))],
     };
 
     public static OpenApiSchema String(int maxLength, string? description = null, string? format = null) =>

@@ -20,7 +20,7 @@ internal sealed class SchemaRules : IOpenApiDocumentTransformer
                 var rule = ContractSchemas.BySchemaAndName.GetValueOrDefault((name, property)) ?? ContractSchemas.ByName.GetValueOrDefault(property);
                 if (rule is null) continue;
                 schema.Properties[property] = rule(schema.Properties[property], document);
-                if (schema.Properties[property] is OpenApiSchemaReference { Reference.Id: { } id }) referenced.Add(id);
+                referenced.UnionWith(SchemaBuilders.ReferencedIds(schema.Properties[property]));
             }
             if (ContractSchemas.RequestRequired.TryGetValue(name, out var required))
             {
