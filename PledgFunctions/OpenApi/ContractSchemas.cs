@@ -41,6 +41,12 @@ internal static class ContractSchemas
         ["CardInput"] = ["number", "expMonth", "expYear", "cvc"],
     };
 
+    /// <summary>Optional request fields that may not be null when given (PATCH: null clears only the optional fields).</summary>
+    public static readonly Dictionary<string, string[]> RequestNeverNull = new()
+    {
+        ["PatchPurchaseRequest"] = ["amount", "currency"],
+    };
+
     /// <summary>Enums added only once a property refers to them (their fields come with routes still to be added).</summary>
     public static readonly HashSet<string> OnlyWhenReferenced = ["RefundStatus", "PaymentType", "PaymentReason"];
 
@@ -53,6 +59,9 @@ internal static class ContractSchemas
         ["PayRequest"] = "A pledger pays its share.",
         ["CancelPurchaseRequest"] = "Optional body of a cancel.",
         ["CardInput"] = "A card; never stored (only brand and last four digits are kept).",
+        ["PatchPurchaseRequest"] = "Any of these fields; one not given keeps its value, null clears cart, reference or notificationUrl. " +
+                                   "The result must pass every rule of create.",
+        ["RefundRequest"] = "Optional body of a refund.",
     };
 
     private const long MaxQuantity = 1_000_000;

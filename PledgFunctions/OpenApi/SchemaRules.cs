@@ -27,6 +27,8 @@ internal sealed class SchemaRules : IOpenApiDocumentTransformer
                 schema.Required = new HashSet<string>(required);
                 foreach (var property in required) schema.Properties[property] = SchemaBuilders.NotNull(schema.Properties[property]);
             }
+            foreach (var property in ContractSchemas.RequestNeverNull.GetValueOrDefault(name, []))
+                schema.Properties[property] = SchemaBuilders.NotNull(schema.Properties[property]);
         }
         foreach (var (name, schema) in ContractSchemas.Components(document))
             if (!ContractSchemas.OnlyWhenReferenced.Contains(name) || referenced.Contains(name)) document.Components.Schemas[name] = schema;
