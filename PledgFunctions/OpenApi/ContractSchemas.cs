@@ -62,6 +62,8 @@ internal static class ContractSchemas
         ["PatchPurchaseRequest"] = "Any of these fields; one not given keeps its value, null clears cart, reference or notificationUrl. " +
                                    "The result must pass every rule of create.",
         ["RefundRequest"] = "Optional body of a refund.",
+        ["Payment"] = "A money movement: a `charge` taken from a member's card or a `refund` given back to it. Only money that moved is listed.",
+        ["PaymentList"] = "A purchase's money movements, oldest first.",
     };
 
     private const long MaxQuantity = 1_000_000;
