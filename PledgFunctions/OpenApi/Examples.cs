@@ -14,7 +14,8 @@ internal sealed class Examples : IOpenApiOperationTransformer
         {"id":"pur_9f2c1d0e6b7a4c7e8d1f0a2b3c4d5e6f","state":"INITIALIZED",
          "paymentUrl":"http://localhost:7071/pay/n2PB0Ot6THs","organizerEmail":"alice@example.com","pledgerEmails":[],
          "amount":12000,"currency":"EUR","cart":[{"name":"Tent","quantity":1,"unitAmount":9000},{"name":"Stove","quantity":2,"unitAmount":1500}],
-         "reference":"order-123","createdAt":"2026-11-22T18:00:00Z","deadline":"2026-11-24T18:00:00Z","completedAt":null,"failureReason":null}
+         "reference":"order-123","createdAt":"2026-11-22T18:00:00Z","deadline":"2026-11-24T18:00:00Z","completedAt":null,"failureReason":null,
+         "collectedAmount":0,"refundStatus":null}
         """;
 
     private static readonly Dictionary<string, (string? Request, string? Response)> ByOperation = new()
