@@ -6,7 +6,8 @@ namespace PledgFunctions.Client;
 
 /// <summary>Creates the generated <see cref="PledgApiClient"/> with what a merchant needs around it:
 /// the API key as a Bearer token (sent only to the service's own host, and only over https unless
-/// that host is loopback) and an Idempotency-Key on every mutating merchant call.</summary>
+/// that host is loopback) and an Idempotency-Key on every mutating merchant call. Create one per
+/// service and key and reuse it: it owns its HttpClient.</summary>
 public static class PledgClient
 {
     /// <param name="baseUrl">The service, e.g. <c>https://pledg.example.com</c>.</param>

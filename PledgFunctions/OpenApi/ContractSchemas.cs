@@ -101,7 +101,8 @@ internal static class ContractSchemas
         ["expYear"] = Integer(2000, 2100),
         ["cvc"] = Text(4, pattern: "^[0-9]{3,4}$"),
         ["attempts"] = Integer(0, int.MaxValue),
-        ["lastError"] = Text(1024),
+        // Holds the receiver's reason phrase, bounded only by HttpClient's 64 KiB limit on response headers.
+        ["lastError"] = Text(66_000),
     };
 
     public static readonly Dictionary<(string Schema, string Property), Rule> BySchemaAndName = new()
