@@ -10,13 +10,9 @@ public partial class Problem
     public IReadOnlyDictionary<string, string[]> FieldErrors =>
         Errors?.AdditionalData.ToDictionary(e => e.Key, e => Messages(e.Value)) ?? new Dictionary<string, string[]>();
 
-    /// <summary>True when the service answered with this code.</summary>
-    public bool Is(ProblemCode code) => Code == code;
-
     private static string[] Messages(object value) => value switch
     {
         UntypedArray array => [.. array.GetValue().OfType<UntypedString>().Select(s => s.GetValue() ?? "")],
-        IEnumerable<object> items => [.. items.Select(i => i is UntypedString s ? s.GetValue() ?? "" : i.ToString() ?? "")],
         _ => [value.ToString() ?? ""],
     };
 }
