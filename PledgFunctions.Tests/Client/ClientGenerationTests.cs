@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using PledgFunctions.Tests.Infrastructure;
+using PledgFunctions.Tests.OpenApi;
 
 namespace PledgFunctions.Tests.Client;
 
@@ -16,8 +16,8 @@ public sealed class ClientGenerationTests
         var fresh = Path.Combine(Path.GetTempPath(), $"pledg-kiota-{Guid.NewGuid():N}");
         try
         {
-            await RunAsync("dotnet", "tool", "restore");
-            await RunAsync("bash", Path.Combine(RepositoryPaths.Root, "tools", "kiota-generate.sh"), fresh);
+            await RepositoryCommand.RunAsync("dotnet", "tool", "restore");
+            await RepositoryCommand.RunAsync("bash", Path.Combine(RepositoryPaths.Root, "tools", "kiota-generate.sh"), fresh);
             var expected = Files(fresh);
             var actual = Files(Generated);
             Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
@@ -35,17 +35,4 @@ public sealed class ClientGenerationTests
     private static Dictionary<string, string> Files(string root) =>
         Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(root, f), f => File.ReadAllText(f).ReplaceLineEndings("\n"));
-
-    private static async Task RunAsync(string command, params string[] args)
-    {
-        var start = new ProcessStartInfo(command, args)
-        {
-            WorkingDirectory = RepositoryPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', args)} failed:\n{await output}\n{await errors}");
-    }
 }

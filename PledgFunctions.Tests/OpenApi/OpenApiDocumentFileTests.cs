@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using PledgFunctions.Tests.Infrastructure;
 
@@ -27,15 +26,7 @@ public sealed class OpenApiDocumentFileTests(ServiceFixture fixture) : IClassFix
         await File.WriteAllTextAsync(file, await fixture.Service.Client(apiKey: null).GetStringAsync("/openapi/v1.json"));
         try
         {
-            var lint = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Root, "tools", "lint-openapi.sh"), file])
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryPaths.Root,
-            };
-            using var process = Process.Start(lint)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-            Assert.True(process.ExitCode == 0, $"tools/lint-openapi.sh failed:\n{await output}\n{await errors}");
+            await RepositoryCommand.RunAsync("bash", Path.Combine(RepositoryPaths.Root, "tools", "lint-openapi.sh"), file);
         }
         finally
         {
