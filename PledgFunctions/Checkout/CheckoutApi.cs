@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
+using PledgFunctions.OpenApi;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Checkout;
@@ -19,7 +20,8 @@ public static class CheckoutApi
             .Accepts<PledgeRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblemCodes(StatusCodes.Status503ServiceUnavailable, ProblemCodes.StorageUnavailable, ProblemCodes.PaymentInterrupted);
         return routes;
     }
 

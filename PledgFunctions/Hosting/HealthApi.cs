@@ -9,7 +9,8 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/health", CheckAsync).WithTags("Operations").WithSummary("200 when storage answers, 503 otherwise");
+        routes.MapGet("/api/health", CheckAsync).WithName("GetHealth").WithTags("Operations").WithSummary("200 when storage answers, 503 otherwise")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 

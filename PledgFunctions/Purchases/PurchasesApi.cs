@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
+using PledgFunctions.OpenApi;
+using PledgFunctions.OpenApi.Contract;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Purchases;
@@ -24,28 +26,32 @@ public static class PurchasesApi
             .WithDescription(IdempotencyDescription)
             .Accepts<CreatePurchaseRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithIdempotency();
-        group.MapGet("/", ListPurchases.HandleAsync).WithName("ListPurchases").WithSummary("List purchases, newest first");
-        group.MapGet("/{id}", GetAsync).WithName("GetPurchase").WithSummary("Get a purchase");
-        group.MapGet("/{id}/status", GetStatusAsync).WithName("GetPurchaseStatus").WithSummary("Get a purchase's state");
+            .WithIdempotency()
+            .WithIdempotencyKey();
+        group.MapGet("/", ListPurchases.HandleAsync).WithName("ListPurchases").WithSummary("List purchases, newest first")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/{id}", GetAsync).WithName("GetPurchase").WithSummary("Get a purchase")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/status", GetStatusAsync).WithName("GetPurchaseStatus").WithSummary("Get a purchase's state")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPatch("/{id}", EditPurchase.HandleAsync).WithName("EditPurchase")
             .WithSummary("Edit a purchase before the organizer pays")
-            .WithDescription("Any of amount, currency, cart, reference, notificationUrl; null clears cart, reference or notificationUrl. " + IdempotencyDescription)
-            .Accepts<EditPurchaseRequest>("application/json")
+            .WithDescription("Any of amount, currency, cart, reference, notificationUrl; null clears cart, reference or notificationUrl.")
+            .Accepts<PatchPurchaseRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblemCodes(StatusCodes.Status409Conflict, ProblemCodes.PurchaseNotModifiable)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithIdempotency();
+            .WithIdempotency()
+            .WithIdempotencyKey();
         group.MapPost("/{id}/cancel", CancelPurchase.HandleAsync).WithName("CancelPurchase")
-            .WithSummary("Cancel a purchase before the organizer has paid")
-            .WithDescription(IdempotencyDescription)
-            .Accepts<CancelPurchaseRequest>("application/json")
-            .WithIdempotency();
+            .WithSummary("Cancel a purchase that is still INITIALIZED")
+            .Accepts<CancelPurchaseRequest>(isOptional: true, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblemCodes(StatusCodes.Status409Conflict, ProblemCodes.PurchaseNotModifiable)
+            .WithIdempotency()
+            .WithIdempotencyKey();
         return routes;
     }
 

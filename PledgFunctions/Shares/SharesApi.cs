@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
+using PledgFunctions.OpenApi;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
 
@@ -20,7 +21,8 @@ public static class SharesApi
             .Accepts<PayRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblemCodes(StatusCodes.Status409Conflict, ProblemCodes.ShareAlreadyPaid, ProblemCodes.PurchaseNotModifiable)
+            .ProducesProblemCodes(StatusCodes.Status503ServiceUnavailable, ProblemCodes.StorageUnavailable, ProblemCodes.PaymentInterrupted);
         return routes;
     }
 
