@@ -2,7 +2,6 @@ using Scalar.AspNetCore;
 using PledgFunctions.Errors;
 using PledgFunctions.Checkout;
 using PledgFunctions.Deadlines;
-using PledgFunctions.FunctionsHost;
 using PledgFunctions.Hosting;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
@@ -17,21 +16,33 @@ using PledgFunctions.Webhooks;
 
 namespace PledgFunctions;
 
-/// <summary>The whole service as a recipe. <see cref="Build"/> is shared by <c>Program</c>, the
-/// tests (which pass their own Azurite and clock through its configure callback) and the
-/// benchmarks.</summary>
+/// <summary>The whole service as a recipe. <see cref="Build"/> is the standalone host, shared by
+/// <c>Program</c>, the tests (which pass their own Azurite and clock through its configure
+/// callback) and the benchmarks. The services, the middleware and the endpoints are written once
+/// here and used by both hosts: the Functions worker (Functions/FunctionsWorkerApp.cs) runs the same
+/// <see cref="AddPledgServices"/>, <see cref="UsePledgMiddleware"/> and <see cref="MapPledgEndpoints"/>.</summary>
 public static class PledgApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddLocalSettings(args);        // Development: local.settings(.sample).json Values, like `func start`
-        builder.UseCustomHandlerPort();        // under the Functions host: listen on FUNCTIONS_CUSTOMHANDLER_PORT
         builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
 
+        builder.AddPledgServices();
+        builder.Services.AddSingleton<IDurableClientSource, DurableClientFromServices>(); // the client the standalone engine registers
+
+        var app = builder.Build();
+        app.UsePledgMiddleware();
+        app.MapPledgEndpoints();
+        return app;
+    }
+
+    /// <summary>Every service both hosts need.</summary>
+    public static IHostApplicationBuilder AddPledgServices(this IHostApplicationBuilder builder)
+    {
         builder.AddTelemetry();                // OpenTelemetry traces and metrics: Application Insights if configured, console in Development
-        builder.AddFunctionsHost();            // custom-handler start-up checks (PublicBaseUrl)
         builder.Services.AddPledgOptions();    // Pledg:* bound and validated at start
         builder.Services.AddApiErrors();       // problem+json with a code for every error
         builder.Services.AddStorage();         // Table/Queue clients and thin wrappers
@@ -48,21 +59,31 @@ public static class PledgApp
         builder.Services.AddWebhooks(inProcessWorkers); // signed merchant notifications from the outbox, with retries
         builder.Services.ConfigureHttpJsonOptions(o => JsonBody.Configure(o.SerializerOptions));
         builder.Services.AddOpenApiDocument();
+        return builder;
+    }
 
-        var app = builder.Build();
+    /// <summary>What runs before every endpoint, in this order, under both hosts.</summary>
+    public static IApplicationBuilder UsePledgMiddleware(this IApplicationBuilder app)
+    {
         app.UseApiErrors();
         app.UseAuthentication();
         app.UseRateLimits();                   // after authentication: unknown keys share their address's bucket
         app.UseAuthorization();
-        app.MapOpenApi();                      // /openapi/v1.json
-        app.MapScalarApiReference("/docs");    // browsable reference
-        app.MapHealth();                       // GET /api/health
-        app.MapPurchases();                    // merchant API
-        app.MapCheckout();                     // organizer's hosted-page API
-        app.MapShares();                       // pledgers' hosted-page API
-        app.MapWebhookEvents();                // merchant API: a purchase's events, redelivery
-        app.MapFunctionsHost();                // Functions host invocations (custom-handler mode only): POST /deadline-timers, /webhook-deliveries, /deadline-sweep
-        app.MapPages();                        // hosted pages: /pay/{organizerToken}, /pay/share/{shareToken}
         return app;
+    }
+
+    /// <summary>Every public route. Under the Functions host each one is also an HTTP-triggered
+    /// function of the same name (PledgFunctions/Functions/).</summary>
+    public static IEndpointRouteBuilder MapPledgEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapOpenApi().WithName(OpenApiSetup.DocumentEndpoint); // /openapi/v1.json
+        routes.MapScalarApiReference("/docs"); // browsable reference
+        routes.MapHealth();                    // GET /api/health
+        routes.MapPurchases();                 // merchant API
+        routes.MapCheckout();                  // organizer's hosted-page API
+        routes.MapShares();                    // pledgers' hosted-page API
+        routes.MapWebhookEvents();             // merchant API: a purchase's events, redelivery
+        routes.MapPages();                     // hosted pages: /pay/{organizerToken}, /pay/share/{shareToken}
+        return routes;
     }
 }

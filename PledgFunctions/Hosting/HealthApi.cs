@@ -8,7 +8,7 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/health", CheckAsync).WithTags("Operations").WithSummary("200 when storage answers, 503 otherwise");
+        routes.MapGet("/api/health", CheckAsync).WithName("Health").WithTags("Operations").WithSummary("200 when storage answers, 503 otherwise");
         return routes;
     }
 

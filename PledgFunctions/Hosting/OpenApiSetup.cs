@@ -7,6 +7,9 @@ namespace PledgFunctions.Hosting;
 /// request and response example for each call a merchant or page makes.</summary>
 public static class OpenApiSetup
 {
+    /// <summary>The name of the /openapi/v1.json endpoint (and of its function under the host).</summary>
+    public const string DocumentEndpoint = "OpenApiDocument";
+
     private static readonly Dictionary<string, (string? Request, string? Response)> Examples = new()
     {
         ["CreatePurchase"] = ("""

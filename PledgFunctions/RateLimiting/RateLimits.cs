@@ -27,7 +27,7 @@ public static class RateLimits
 
     /// <summary>After authentication, so a known merchant key gets its own bucket while requests with
     /// an unknown key share their address's bucket (sending random keys buys no extra budget).</summary>
-    public static WebApplication UseRateLimits(this WebApplication app)
+    public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
     {
         app.UseRateLimiter();
         return app;
