@@ -10,6 +10,7 @@ namespace PledgFunctions.Functions;
 /// construction, what the standalone route gives.</summary>
 public sealed class FunctionEndpoints
 {
+    private readonly List<(RouteEndpoint Endpoint, TemplateMatcher Matcher)> _all;
     private readonly Dictionary<string, (RouteEndpoint Endpoint, TemplateMatcher Matcher)> _byName;
     private readonly RequestDelegate _pipeline;
 
@@ -18,10 +19,13 @@ public sealed class FunctionEndpoints
         var routes = new EndpointCollection(services);
         routes.MapPledgEndpoints();
         DataSource = new CompositeEndpointDataSource(routes.DataSources);
-        _byName = DataSource.Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<IEndpointNameMetadata>() is not null)
-            .ToDictionary(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName,
-                e => (e, new TemplateMatcher(new RouteTemplate(e.RoutePattern), new RouteValueDictionary(e.RoutePattern.Defaults))));
+        // Literal segments before parameters, as endpoint routing orders them (/docs/scalar.js before /docs/{documentName?}).
+        _all = DataSource.Endpoints.OfType<RouteEndpoint>()
+            .OrderBy(e => e.RoutePattern.Parameters.Count)
+            .Select(e => (e, new TemplateMatcher(new RouteTemplate(e.RoutePattern), new RouteValueDictionary(e.RoutePattern.Defaults))))
+            .ToList();
+        _byName = _all.Where(e => e.Item1.Metadata.GetMetadata<IEndpointNameMetadata>() is not null)
+            .ToDictionary(e => e.Item1.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName);
 
         var app = new ApplicationBuilder(services);
         app.UsePledgMiddleware();
@@ -46,20 +50,38 @@ public sealed class FunctionEndpoints
     /// orchestration.</summary>
     public async Task<IResult> RunAsync(HttpRequest request, string name, DurableTaskClient? durableClient = null)
     {
-        var context = request.HttpContext;
-        var (endpoint, matcher) = _byName.TryGetValue(name, out var found)
-            ? found
-            : throw new ArgumentException($"No endpoint is named '{name}'.", nameof(name));
-        var values = new RouteValueDictionary();
-        var matches = matcher.TryMatch(request.Path, values);
-        context.SetEndpoint(matches ? endpoint : null);
-        context.Request.RouteValues = values;
-        if (durableClient is not null && context.RequestServices.GetService<DurableClientAccessor>() is { } accessor)
+        if (!_byName.TryGetValue(name, out var named)) throw new ArgumentException($"No endpoint is named '{name}'.", nameof(name));
+        if (durableClient is not null && request.HttpContext.RequestServices.GetService<DurableClientAccessor>() is { } accessor)
             accessor.Client = durableClient;
+        return await RunAsync(request, [named]);
+    }
+
+    /// <summary>Runs whichever endpoint under <paramref name="prefix"/> matches the request's path and
+    /// method: for a library's group of unnamed routes (Scalar's page and its scripts under /docs).</summary>
+    public Task<IResult> RunUnderAsync(HttpRequest request, string prefix) =>
+        RunAsync(request, _all.Where(e => e.Endpoint.RoutePattern.RawText?.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) == true
+                                          && AcceptsMethod(e.Endpoint, request.Method)));
+
+    private async Task<IResult> RunAsync(HttpRequest request, IEnumerable<(RouteEndpoint Endpoint, TemplateMatcher Matcher)> candidates)
+    {
+        var context = request.HttpContext;
+        context.SetEndpoint(null);
+        foreach (var (endpoint, matcher) in candidates)
+        {
+            var values = new RouteValueDictionary();
+            if (!matcher.TryMatch(request.Path, values)) continue;
+            context.SetEndpoint(endpoint);
+            context.Request.RouteValues = values;
+            break;
+        }
         await _pipeline(context);
         // The response is written; nothing is left for the worker to execute.
         return Results.Empty;
     }
+
+    private static bool AcceptsMethod(Endpoint endpoint, string method) =>
+        endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods is not { Count: > 0 } methods
+        || methods.Contains(method, StringComparer.OrdinalIgnoreCase);
 
     private static Task NotFound(HttpContext context)
     {

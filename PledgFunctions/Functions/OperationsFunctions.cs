@@ -14,4 +14,9 @@ public sealed class OperationsFunctions(FunctionEndpoints endpoints)
     [Function(OpenApiSetup.DocumentEndpoint)]
     public Task<IResult> OpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/{documentName}.json")] HttpRequest req) =>
         endpoints.RunAsync(req, OpenApiSetup.DocumentEndpoint);
+
+    /// <summary>Scalar's page and the scripts it loads, all under /docs.</summary>
+    [Function(nameof(Docs))]
+    public Task<IResult> Docs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/{*path}")] HttpRequest req) =>
+        endpoints.RunUnderAsync(req, "/docs");
 }
