@@ -12,7 +12,7 @@ public sealed class FunctionEndpoints
 {
     private readonly List<(RouteEndpoint Endpoint, TemplateMatcher Matcher)> _all;
     private readonly Dictionary<string, (RouteEndpoint Endpoint, TemplateMatcher Matcher)> _byName;
-    private readonly RequestDelegate _pipeline;
+    private readonly Lazy<RequestDelegate> _pipeline;
 
     public FunctionEndpoints(IServiceProvider services)
     {
@@ -27,12 +27,17 @@ public sealed class FunctionEndpoints
         _byName = _all.Where(e => e.Item1.Metadata.GetMetadata<IEndpointNameMetadata>() is not null)
             .ToDictionary(e => e.Item1.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName);
 
-        var app = new ApplicationBuilder(services);
-        app.UsePledgMiddleware();
-        // What endpoint routing would do last: run the endpoint; none (a path the endpoint's pattern
-        // does not match) answers 404, which the error middleware turns into problem+json.
-        app.Run(context => context.GetEndpoint()?.RequestDelegate?.Invoke(context) ?? NotFound(context));
-        _pipeline = app.Build();
+        // Built at the first request, not here: the authorization middleware reads the app's
+        // EndpointDataSource, which under the worker is this class's DataSource.
+        _pipeline = new Lazy<RequestDelegate>(() =>
+        {
+            var app = new ApplicationBuilder(services);
+            app.UsePledgMiddleware();
+            // What endpoint routing would do last: run the endpoint; none (a path the endpoint's pattern
+            // does not match) answers 404, which the error middleware turns into problem+json.
+            app.Run(context => context.GetEndpoint()?.RequestDelegate?.Invoke(context) ?? NotFound(context));
+            return app.Build();
+        });
     }
 
     /// <summary>The endpoints the functions run, for the OpenAPI document.</summary>
@@ -74,7 +79,7 @@ public sealed class FunctionEndpoints
             context.Request.RouteValues = values;
             break;
         }
-        await _pipeline(context);
+        await _pipeline.Value(context);
         // The response is written; nothing is left for the worker to execute.
         return Results.Empty;
     }
