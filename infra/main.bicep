@@ -1,5 +1,5 @@
-// Pledg Functions on Azure: storage (tables + queues), monitoring, Key Vault and an Elastic
-// Premium Linux function app running PledgFunctions as a Functions custom handler.
+// Pledg Functions on Azure: storage (the app's tables and the Durable task hub), monitoring, Key
+// Vault and an Elastic Premium Linux function app running PledgFunctions as a .NET isolated worker.
 // Deploy: see infra/README.md. Compile offline: bash infra/build-bicep.sh.
 
 targetScope = 'resourceGroup'
@@ -16,7 +16,7 @@ param paymentWindow string = '2.00:00:00'
 @description('Pledg:Webhooks:FirstRetryDelay, a TimeSpan.')
 param webhookFirstRetryDelay string = '00:00:30'
 
-@description('Pledg:PublicBaseUrl. Empty = the function app\'s default https address. Must be set under the Functions host: the proxied request reaches the app with Host 127.0.0.1:<port>.')
+@description('Pledg:PublicBaseUrl. Empty = the function app\'s default https address. Set it under the Functions host: requests reach the worker through the host\'s proxy, and which Host they carry there is not verified offline.')
 param publicBaseUrl string = ''
 
 @description('Display name of the merchant ensured at start-up (Pledg:BootstrapMerchants:0).')
@@ -92,9 +92,6 @@ module functionApp 'modules/functionapp.bicep' = {
       Pledg__BootstrapMerchants__0__Name: merchantName
       Pledg__BootstrapMerchants__0__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.apiKeyUri})'
       Pledg__BootstrapMerchants__0__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.webhookSecretUri})'
-      // The Functions host delivers the queue messages and the sweep timer; in-process pollers
-      // would compete with it for the same messages.
-      Pledg__Lifecycle__InProcessWorkers: 'false'
     }
   }
 }

@@ -16,17 +16,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary><paramref name="environment"/> is set verbatim; with <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> in it the
-    /// process is started the way the Functions host starts its custom handler: no arguments, it
-    /// picks its port from that variable.</summary>
+    /// <summary><paramref name="environment"/> is set verbatim.</summary>
     public static async Task<ServiceProcess> StartAsync(Azurite azurite, IDictionary<string, string?>? settings = null,
         IDictionary<string, string?>? environment = null)
     {
-        var customHandlerPort = environment?.TryGetValue("FUNCTIONS_CUSTOMHANDLER_PORT", out var value) == true ? value : null;
-        var port = customHandlerPort is null ? FreePorts.Next() : int.Parse(customHandlerPort);
+        var port = FreePorts.Next();
         var dll = Path.Combine(AppContext.BaseDirectory, "PledgFunctions.dll");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        string[] args = customHandlerPort is null ? [dll, "--urls", $"http://127.0.0.1:{port}", "--environment", "Testing"] : [dll];
+        string[] args = [dll, "--urls", $"http://127.0.0.1:{port}", "--environment", "Testing"];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         var values = TestService.DefaultSettings(azurite);
         foreach (var (key, setting) in settings ?? new Dictionary<string, string?>()) values[key] = setting;

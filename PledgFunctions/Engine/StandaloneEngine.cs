@@ -30,7 +30,6 @@ public static class StandaloneEngine
             worker.AddTasks(LifecycleServices.AddTasks);
         });
         services.AddDurableTaskClient(client => client.UseGrpc(address));
-        services.AddSingleton<IDurableClientSource, InjectedDurableClient>();
         return services;
     }
 }

@@ -15,7 +15,7 @@ public static class ErrorHandling
 
     /// <summary>Unhandled exceptions and bare status codes (unknown route, wrong method) become
     /// problem+json with a <c>code</c> too.</summary>
-    public static WebApplication UseApiErrors(this WebApplication app)
+    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>

@@ -7,6 +7,9 @@ namespace PledgFunctions.Hosting;
 /// the routes, corrected and completed by the rules in the OpenApi/ folder.</summary>
 public static class OpenApiSetup
 {
+    /// <summary>The name of the /openapi/v1.json endpoint (and of its function under the host).</summary>
+    public const string DocumentEndpoint = "OpenApiDocument";
+
     public static IServiceCollection AddOpenApiDocument(this IServiceCollection services)
     {
         services.AddOpenApi(options =>

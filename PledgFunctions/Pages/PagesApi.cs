@@ -25,9 +25,9 @@ public static class PagesApi
                 return await next(context);
             });
         string[] getOrHead = [HttpMethods.Get, HttpMethods.Head]; // link previews and monitors send HEAD
-        group.MapMethods("/{organizerToken}", getOrHead, OrganizerPageAsync);
-        group.MapMethods("/share/{shareToken}", getOrHead, SharePageAsync);
-        group.MapMethods("/assets/{name}", getOrHead, Asset);
+        group.MapMethods("/{organizerToken}", getOrHead, OrganizerPageAsync).WithName("OrganizerPage");
+        group.MapMethods("/share/{shareToken}", getOrHead, SharePageAsync).WithName("SharePage");
+        group.MapMethods("/assets/{name}", getOrHead, Asset).WithName("PageAsset");
         return routes;
     }
 

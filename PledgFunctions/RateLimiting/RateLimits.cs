@@ -29,7 +29,7 @@ public static class RateLimits
     /// <summary>Before authentication, so a request over its budget never costs a storage read: a known
     /// merchant key (known from memory) gets its own bucket, requests with an unknown key share their
     /// address's bucket (sending random keys buys no extra budget and no storage reads).</summary>
-    public static WebApplication UseRateLimits(this WebApplication app)
+    public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
     {
         app.UseRateLimiter();
         return app;

@@ -10,10 +10,10 @@ public static partial class RequestLog
 
     /// <summary>First in the pipeline, so the status is the final one (after the error handler), and
     /// the endpoint is read before the error handler clears it.</summary>
-    public static WebApplication UseRequestLog(this WebApplication app)
+    public static IApplicationBuilder UseRequestLog(this IApplicationBuilder app)
     {
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
-        var time = app.Services.GetRequiredService<TimeProvider>();
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(Category);
+        var time = app.ApplicationServices.GetRequiredService<TimeProvider>();
         app.Use(async (context, next) =>
         {
             if (!logger.IsEnabled(LogLevel.Information))

@@ -19,7 +19,7 @@ public static class TelemetrySetup
     public const string ServiceName = "PledgFunctions";
     public const string ConnectionStringKey = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
-    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
         // The Azure SDK emits its spans (TableClient.GetEntity, QueueClient.SendMessage, ...) only with this switch.
         AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);

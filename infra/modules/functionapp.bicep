@@ -1,5 +1,6 @@
-// Elastic Premium (EP1) Linux plan + the function app that runs PledgFunctions as a custom
-// handler. Why EP1 and not Linux Consumption (Y1): see infra/README.md, "Plan".
+// Elastic Premium (EP1) Linux plan + the function app that runs PledgFunctions as a .NET 10
+// isolated worker (HTTP functions + the Durable Task extension). Why EP1 and not Linux
+// Consumption (Y1): see infra/README.md, "Plan".
 
 param location string
 param functionAppName string
@@ -32,9 +33,12 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 
 var platformSettings = [
   { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
-  // Identity-based host storage: the host builds the blob/queue/table endpoints from the
-  // account name and uses the system-assigned identity (no connection string, no key).
+  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
+  // Identity-based storage for the host and for the Durable Task extension, whose Azure Storage
+  // provider uses the same connection (AzureWebJobsStorage) for the task hub "PledgHub" of
+  // host.json: control and work-item queues, History/Instances tables, partition lease blobs.
+  // The host builds the blob/queue/table endpoints from the account name and authenticates
+  // with the system-assigned identity (no connection string, no key); roles in roles.bicep.
   { name: 'AzureWebJobsStorage__accountName', value: storage.name }
   // Azure Files has no identity-based access, so the EP content share is the one place that
   // still needs the account key (see storage.bicep).
@@ -60,9 +64,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     clientAffinityEnabled: false
     keyVaultReferenceIdentity: 'SystemAssigned'
     siteConfig: {
-      // Empty = no language stack: the Linux "custom handler" stack. The handler is published
-      // self-contained for linux-x64, so it needs no .NET runtime from the image.
-      linuxFxVersion: ''
+      // The isolated worker stack with the .NET 10 runtime; publish.sh builds framework-dependent.
+      linuxFxVersion: 'DOTNET-ISOLATED|10.0'
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'

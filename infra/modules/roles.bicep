@@ -5,13 +5,19 @@ param principalId string
 param storageAccountName string
 param keyVaultName string
 
+// The Durable Task extension's Azure Storage provider needs blob, queue and table data
+// contributor on the task hub's account (Durable Functions' identity-based connection docs);
+// the host's own AzureWebJobsStorage use is in the same account.
 var storageRoles = {
-  // The app's own tables (Purchases, Merchants, ...). Also lets the host write diagnostic events.
+  // The app's tables (Purchases, Merchants, ...) and the task hub's History and Instances
+  // tables. Also lets the host write diagnostic events.
   tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  // The app's queues, and the host's queue triggers: read, delete on success, move to -poison.
+  // The task hub's control queues (one per partition) and work-item queue, and any queue the app uses.
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-  // The host's own blobs (azure-webjobs-hosts / -secrets: leases, timer schedule, keys); it
-  // creates those containers, which Blob Data Contributor cannot. Storage Account Contributor
+  // The task hub's partition leases and large-message blobs.
+  blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  // The host's own blobs (azure-webjobs-hosts / -secrets: host lease, keys): the role the
+  // Functions docs name for an identity-based AzureWebJobsStorage. Storage Account Contributor
   // is only needed by blob triggers, which this app has none of.
   blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 }

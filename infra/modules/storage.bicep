@@ -1,6 +1,7 @@
-// The one storage account: the app's tables and queues (data plane reached with the function
-// app's managed identity) and the Functions host's own blobs (leases, timer schedule monitor,
-// keys), also by identity.
+// The one storage account: the app's tables and queues, the Durable task hub (its queues,
+// tables and lease blobs, which the extension creates at start, named after the hub) and the
+// Functions host's own blobs (host lease, keys); all reached with the function app's managed
+// identity.
 //
 // allowSharedKeyAccess stays true for ONE consumer only: the Elastic Premium content share
 // (WEBSITE_CONTENTAZUREFILECONNECTIONSTRING, Azure Files), which supports no identity-based

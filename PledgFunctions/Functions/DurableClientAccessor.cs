@@ -1,0 +1,19 @@
+using Microsoft.DurableTask.Client;
+using PledgFunctions.Lifecycle;
+
+namespace PledgFunctions.Functions;
+
+/// <summary>Under the Functions host, the Durable client is a binding of the function being
+/// invoked, not a service: the function hands it over here (one per request scope) before its
+/// endpoint runs, and the handlers read it through <see cref="IDurableClientSource"/>.</summary>
+public sealed class DurableClientAccessor : IDurableClientSource
+{
+    private DurableTaskClient? _client;
+
+    public DurableTaskClient Client
+    {
+        get => _client ?? throw new InvalidOperationException(
+            "No Durable client for this request: its function needs a [DurableClient] binding passed to FunctionEndpoints.RunAsync.");
+        set => _client = value;
+    }
+}
