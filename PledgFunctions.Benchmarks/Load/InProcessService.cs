@@ -61,6 +61,8 @@ public sealed class InProcessService : IAsyncDisposable
             ["Pledg:Engine:WorkerId"] = $"bench-{taskHub}",
             ["Pledg:RateLimits:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The engine's warnings (lease timeouts, duplicate messages under load) go to stderr, not into the report.
+            ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
         };
         var app = PledgApp.Build(["--environment", "Testing"], builder => builder.Configuration.AddInMemoryCollection(settings));
         app.MapGet("/bench/noop", () => TypedResults.Ok());

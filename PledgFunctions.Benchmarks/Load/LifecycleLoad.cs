@@ -80,7 +80,7 @@ public static class LifecycleLoad
         var pays = new List<double>();
         foreach (var pledgers in new[] { 0, 1, 5, 20 })
         {
-            var count = Math.Max(5, (int)((pledgers == 20 ? 20 : 50) * scale));
+            var count = Math.Max(5, (int)((pledgers == 20 ? 10 : 20) * scale));
             var steps = new Steps[count];
             var gatewayBefore = gateway.Total;
             var engineBefore = service.EngineCounter.Total;
