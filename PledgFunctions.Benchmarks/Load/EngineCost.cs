@@ -60,6 +60,7 @@ public static class EngineCost
                 BareCalls: StorageCalls.Minus(calls.Of(g.BareHub), idleBefore[i].BareCalls))).ToList();
 
             var received = receiver.Received;
+            var batchesBefore = calls.Of("any").GetValueOrDefault(StorageCalls.Batch);
             var windows = await Task.WhenAll(groups.Select(g => Task.WhenAll(LifecyclesAsync(g, receiver, calls), BaresAsync(g, calls))));
 
             report.Heading($"Idle engines: nothing happening ({idleElapsed:F0} s, {groups.Count * 2} engines in this process, each 4 partitions, MaxQueuePollingInterval 1 s)");
@@ -103,8 +104,20 @@ public static class EngineCost
                             $"Expected from idle polling alone over the windows: service {Kinds(idle[i].Calls, idleElapsed / life.Seconds * g.Count)}; " +
                             $"bare {Kinds(idle[i].BareCalls, idleElapsed / bare.Seconds * g.Count)}.");
             }
-            var anyBatches = windows.Sum(w => w[0].Calls.GetValueOrDefault(StorageCalls.Batch));
-            report.Line($"Table batches during the windows, every hub and the app together: {anyBatches}.");
+            report.Line($"Table batches (the engine's history appends and the app's transactions) during the windows, all together: " +
+                        $"{calls.Of("any").GetValueOrDefault(StorageCalls.Batch) - batchesBefore}; each hub's are in its counter's total and in its work calls below.");
+
+            report.Heading("Engine work calls per lifecycle: the calls that are not polling (sends, deletes, history and instance reads and writes, history batches)");
+            report.Row("N", "service work calls", "bare work calls", "ratio", "service receives above idle", "bare receives above idle");
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var (g, life, bare) = (groups[i], windows[i][0], windows[i][1]);
+                double Work(Window w) => (double)(w.Engine - w.Probes - Polling(w.Calls)) / g.Count;
+                double Above(Window w, Dictionary<string, long> idleCalls) =>
+                    (Receives(w.Calls) - Receives(idleCalls) / idleElapsed * w.Seconds) / g.Count;
+                report.Row(g.Pledgers, Work(life).ToString("F1"), Work(bare).ToString("F1"), CreationLoad.Ratio(Work(life), Work(bare)),
+                    Above(life, idle[i].Calls).ToString("F1"), Above(bare, idle[i].BareCalls).ToString("F1"));
+            }
         }
         finally
         {
@@ -176,6 +189,13 @@ public static class EngineCost
         if (open.Count > 0) throw new TimeoutException($"{open.Count} orchestrations had not ended 10 minutes after their linger, e.g. {open[0]}");
         return probes;
     }
+
+    /// <summary>Queue receives, partition-table upkeep and lease blobs: what an engine does on its own clock.</summary>
+    private static long Polling(Dictionary<string, long> calls) =>
+        calls.Where(c => c.Key.EndsWith(" receive", StringComparison.Ordinal) || c.Key.StartsWith("table Partitions", StringComparison.Ordinal)
+                         || c.Key.StartsWith("blob ", StringComparison.Ordinal)).Sum(c => c.Value);
+
+    private static double Receives(Dictionary<string, long> calls) => calls.Where(c => c.Key.EndsWith(" receive", StringComparison.Ordinal)).Sum(c => c.Value);
 
     private static string Kinds(Dictionary<string, long> calls, double per) =>
         string.Join(", ", calls.Where(c => c.Value > 0).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value / per:F1}"));

@@ -74,7 +74,7 @@ public static class LifecycleLoad
 
         report.Heading("Full lifecycles, sequential (create → pledge → every pledger pays; notificationUrl to a local receiver)");
         using var gateway = new GatewayCallCounter();
-        report.Row("pledgers N", "lifecycles", "app ops on the request path", "baseline app calls (2N+3)", "sandbox gateway calls (not counted)",
+        report.Row("pledgers N", "lifecycles", "app ops (requests + activities meanwhile)", "baseline app calls (2N+3)", "sandbox gateway calls (not counted)",
             "engine calls meanwhile", "service ms/lifecycle p50", "baseline ms p50", "create p50 / p99 ms", "pledge p50 / p99 ms", "pay p50 / p99 ms", "alloc/lifecycle");
         var pledges = new List<double>();
         var pays = new List<double>();
@@ -99,6 +99,14 @@ public static class LifecycleLoad
                 CreationLoad.Kb(measured.AllocatedEach));
             report.Memory($"after lifecycles with {pledgers} pledgers");
         }
+        // What a nudge alone costs a request: one external event through the sidecar to a live instance
+        // (a name its orchestration does not wait for, so it only buffers it).
+        var instance = await RunOneAsync(http, 1, notificationUrl);
+        var raise = await Measurement.RunAsync("raise event", Math.Max(20, (int)(100 * scale)), 1,
+            _ => service.Durable.RaiseEventAsync(instance.PurchaseId, "BenchPing", 0), () => service.EngineCounter.Total);
+        report.Line($"One external event raised through the sidecar, as a nudge is (DurableTaskClient.RaiseEventAsync, sequential, {raise.Count} events): " +
+                    $"p50 / p99 {CreationLoad.Ms(raise.Percentile(0.5))} / {CreationLoad.Ms(raise.Percentile(0.99))} ms, {CreationLoad.Errors(raise)} errors. " +
+                    $"A pledge and a pay each wait for one before they touch the card.");
         report.Line($"All lifecycles above together: pledge p50 / p99 {P50P99(pledges)} ms over {pledges.Count}, pay p50 / p99 {P50P99(pays)} ms over {pays.Count}. " +
                     "Engine calls meanwhile: the engine's requests while the lifecycles ran, divided by the lifecycles (starts, nudges, episodes, " +
                     "webhook deliveries, polling); the whole cost until each orchestration ends is in the engine-cost table.");
