@@ -1,52 +1,54 @@
-using System.Text.Json;
 using Azure.Core;
 using Azure.Data.Tables;
-using Azure.Storage.Queues;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using PledgFunctions.Lifecycle;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Benchmarks.Load;
 
-/// <summary>The same work done with the fewest raw storage calls, straight from this process with
-/// Azure.Data.Tables and Azure.Storage.Queues, on tables of its own in the same Azurite. What each
+/// <summary>The same work done with the fewest raw calls, straight from this process with
+/// Azure.Data.Tables (and, for a create, the engine's own client), in the same Azurite. What each
 /// operation minimally needs:
-/// create = insert the purchase row + enqueue its deadline timer (2);
+/// create = insert the purchase row + start its orchestration (DurableTaskClient.ScheduleNewOrchestrationInstanceAsync
+/// of PurchaseLifecycle on the service's engine, instance id = purchase id): 1 table call + the engine's start;
 /// pledge = read the purchase (its ETag) + one transaction {purchase If-Match, N+1 share inserts} (2);
 /// pay = read purchase and share in one query + one transaction {share If-Match, purchase If-Match} (2).
-/// A lifecycle with N pledgers is therefore 2N + 4 calls. Rows have the service's shape (same entity types).</summary>
+/// A lifecycle with N pledgers therefore needs 2N + 3 application calls. Rows have the service's shape.</summary>
 public sealed class Baseline
 {
     private readonly TableClient _purchases;
-    private readonly QueueClient _timers;
+    private readonly DurableTaskClient? _engine;
 
-    private Baseline(TableClient purchases, QueueClient timers, StorageOperationCounter counter)
+    private Baseline(TableClient purchases, DurableTaskClient? engine, StorageOperationCounter counter)
     {
         _purchases = purchases;
-        _timers = timers;
+        _engine = engine;
         Counter = counter;
     }
 
     public StorageOperationCounter Counter { get; }
 
-    /// <summary>Over <paramref name="table"/>: the baseline's own by default, the service's to read its rows.</summary>
-    public static async Task<Baseline> CreateAsync(string connectionString, string table = "BaselinePurchases")
+    /// <summary>Over <paramref name="table"/>; with <paramref name="engine"/>, a create also starts the
+    /// purchase's orchestration there (then use the service's Purchases table, so the orchestration
+    /// finds its purchase and waits for its deadline like any other).</summary>
+    public static async Task<Baseline> CreateAsync(string connectionString, string table = "BaselinePurchases", DurableTaskClient? engine = null)
     {
         var counter = new StorageOperationCounter();
         var tableOptions = new TableClientOptions();
         tableOptions.AddPolicy(counter, HttpPipelinePosition.PerRetry);
-        var queueOptions = new QueueClientOptions();
-        queueOptions.AddPolicy(counter, HttpPipelinePosition.PerRetry);
         var purchases = new TableServiceClient(connectionString, tableOptions).GetTableClient(table);
-        var queue = new QueueServiceClient(connectionString, queueOptions).GetQueueClient("baseline-timers");
         await purchases.CreateIfNotExistsAsync();
-        await queue.CreateIfNotExistsAsync();
-        return new Baseline(purchases, queue, counter);
+        return new Baseline(purchases, engine, counter);
     }
 
     public async Task<string> CreateAsync(DateTimeOffset now)
     {
         var id = PurchaseKeys.NewPurchaseId(now);
+        if (_engine is not null)
+            await _engine.ScheduleNewOrchestrationInstanceAsync(nameof(PurchaseLifecycle), new LifecycleInput(id, TimeSpan.FromSeconds(30)),
+                new StartOrchestrationOptions(InstanceId: id));
         await _purchases.AddEntityAsync(NewPurchase(id, now));
-        await _timers.SendMessageAsync(JsonSerializer.Serialize(new TimerMessage(id, now.AddDays(2))), TimeSpan.FromDays(2), TimeSpan.FromSeconds(-1));
         return id;
     }
 
@@ -87,15 +89,6 @@ public sealed class Baseline
                 new TableTransactionAction(TableTransactionActionType.UpdateReplace, p, p.ETag),
             ]);
         }
-    }
-
-    public async Task ReadAsync(string purchaseId) => await _purchases.GetEntityAsync<PurchaseEntity>(purchaseId, PurchaseEntity.Row);
-
-    /// <summary>The purchase row and its shares in one range query, as PurchaseTable.GetWithSharesAsync reads them.</summary>
-    public async Task ReadWithSharesAsync(string purchaseId)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {purchaseId} and RowKey ge {PurchaseEntity.Row} and RowKey lt {"share."}");
-        await foreach (var _ in _purchases.QueryAsync<TableEntity>(filter)) { }
     }
 
     private static PurchaseEntity NewPurchase(string id, DateTimeOffset now) => new()

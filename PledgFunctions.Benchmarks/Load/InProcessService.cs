@@ -1,19 +1,23 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.DurableTask.Client;
+using Microsoft.AspNetCore.Http.Features;
+using PledgFunctions.Engine;
 using PledgFunctions.Hosting;
+using PledgFunctions.Lifecycle;
 using PledgFunctions.Storage;
 using PledgFunctions.Tests.Infrastructure;
 
 namespace PledgFunctions.Benchmarks.Load;
 
 /// <summary>The real service (PledgApp) in this process on Kestrel over loopback, as the tests run
-/// it, with in-process workers off (so the storage counter sees only what requests do) and rate
-/// limits off (the load would otherwise measure the limiter). Adds <c>GET /bench/noop</c>, which
+/// it: the standalone Durable Task engine on Azurite behind its gRPC sidecar, rate limits off (the
+/// load would otherwise measure the limiter). Each instance has a task hub of its own, so several
+/// can share one Azurite and their engines' calls stay apart. Adds <c>GET /bench/noop</c>, which
 /// goes through the same middleware and does nothing: the HTTP and framework floor.</summary>
 public sealed class InProcessService : IAsyncDisposable
 {
@@ -21,20 +25,30 @@ public sealed class InProcessService : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private InProcessService(WebApplication app, Uri baseAddress)
+    private InProcessService(WebApplication app, Uri baseAddress, string taskHub)
     {
         _app = app;
         BaseAddress = baseAddress;
+        TaskHub = taskHub;
         Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         Http.DefaultRequestHeaders.Authorization = new("Bearer", MerchantKey);
     }
 
     public Uri BaseAddress { get; }
+    public string TaskHub { get; }
     public HttpClient Http { get; }
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The application's own Table requests (purchases, indexes, events, charges).</summary>
     public StorageOperationCounter Counter => Services.GetRequiredService<StorageOperationCounter>();
 
-    public static async Task<InProcessService> StartAsync(Azurite azurite, TimeSpan paymentWindow)
+    /// <summary>The engine's table, queue and blob requests (its task hub's history, instances,
+    /// partitions, control and work-item queues, lease blobs).</summary>
+    public EngineOperationCounter EngineCounter => Services.GetRequiredService<EngineOperationCounter>();
+
+    public DurableTaskClient Durable => Services.GetRequiredService<IDurableClientSource>().Client;
+
+    public static async Task<InProcessService> StartAsync(Azurite azurite, TimeSpan paymentWindow, string taskHub = "BenchHub")
     {
         var settings = new Dictionary<string, string?>
         {
@@ -43,18 +57,31 @@ public sealed class InProcessService : IAsyncDisposable
             ["Pledg:BootstrapMerchants:0:ApiKey"] = MerchantKey,
             ["Pledg:BootstrapMerchants:0:WebhookSecret"] = "whsec_bench_merchant_0123456789",
             ["Pledg:PaymentWindow"] = paymentWindow.ToString(),
-            ["Pledg:Lifecycle:InProcessWorkers"] = "false",
+            ["Pledg:Engine:TaskHubName"] = taskHub,
+            ["Pledg:Engine:WorkerId"] = $"bench-{taskHub}",
             ["Pledg:RateLimits:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The engine's warnings (lease timeouts, duplicate messages under load) go to stderr, not into the report.
+            ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
         };
         var app = PledgApp.Build(["--environment", "Testing"], builder => builder.Configuration.AddInMemoryCollection(settings));
         app.MapGet("/bench/noop", () => TypedResults.Ok());
         app.Urls.Clear();
         app.Urls.Add("http://127.0.0.1:0");
         await app.StartAsync();
-        await app.Services.GetRequiredService<StorageInitializer>().FirstInitialization.WaitAsync(TimeSpan.FromSeconds(30));
+        await app.Services.GetRequiredService<StorageInitializer>().FirstInitialization.WaitAsync(TimeSpan.FromSeconds(60));
+        // The sidecar waits for the task hub; on a loaded machine that can outlast one readiness wait.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await app.Services.GetRequiredService<IEngineReadiness>().WaitAsync(CancellationToken.None);
+                break;
+            }
+            catch (TimeoutException) when (attempt < 6) { }
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new InProcessService(app, new Uri(address));
+        return new InProcessService(app, new Uri(address), taskHub);
     }
 
     public async ValueTask DisposeAsync()

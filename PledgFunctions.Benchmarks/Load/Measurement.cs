@@ -40,7 +40,7 @@ public sealed record Measurement(string Name, int Count, int Concurrency, TimeSp
                 {
                     await operation(i);
                 }
-                catch (Exception e) when (e is InvalidOperationException or HttpRequestException or Azure.RequestFailedException)
+                catch (Exception e) when (e is InvalidOperationException or HttpRequestException or Azure.RequestFailedException or TaskCanceledException or TimeoutException)
                 {
                     if (Interlocked.Increment(ref failures) == 1) firstFailure = e.Message;
                 }

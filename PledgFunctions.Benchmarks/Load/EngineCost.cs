@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using PledgFunctions.Engine;
+using PledgFunctions.Lifecycle;
+using PledgFunctions.Tests.Infrastructure;
+
+namespace PledgFunctions.Benchmarks.Load;
+
+/// <summary>What a whole lifecycle costs in storage calls, the engine's included, until its
+/// orchestration has ended (the linger after the final state too), beside a bare orchestration
+/// doing the same waits on a standalone engine of the same kind with no application storage.
+/// Each N runs on a service and a bare engine of its own (own task hubs, one Azurite), all at the
+/// same time, so the 3-minute linger is waited once. Requests are paced (<see cref="Pace"/>) as
+/// people would send them, so every nudge and every bare event is an episode of its own.
+/// Polling goes on whatever happens: each engine's idle rate is measured first, with everything
+/// started and nothing to do, and subtracted over each window.</summary>
+public static class EngineCost
+{
+    public static readonly TimeSpan Pace = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan PaymentWindow = TimeSpan.FromMinutes(2);
+
+    private sealed record Group(int Pledgers, int Count, InProcessService Service, BareEngine Bare, string Hub, string BareHub);
+
+    private sealed record Window(long App, long Engine, double Seconds, Dictionary<string, long> Calls, int Probes);
+
+    public static async Task RunAsync(double scale, LoadReport report)
+    {
+        await using var azurite = await Azurite.StartNewAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var plan = new[] { (0, 20), (1, 20), (5, 10), (20, 5) };
+        var hubs = plan.SelectMany(p => new[] { $"BenchN{p.Item1:D2}", $"BareN{p.Item1:D2}" }).ToArray();
+        using var calls = StorageCalls.Record(azurite, hubs);
+        var groups = new List<Group>();
+        try
+        {
+            foreach (var (pledgers, count) in plan)
+            {
+                // One at a time: each start creates its task hub and app tables; in parallel they would only queue on Azurite.
+                var service = await InProcessService.StartAsync(azurite, PaymentWindow, $"BenchN{pledgers:D2}");
+                var bare = await BareEngine.StartAsync(azurite.ConnectionString, $"BareN{pledgers:D2}");
+                groups.Add(new Group(pledgers, Math.Max(2, (int)Math.Round(count * scale)), service, bare, $"BenchN{pledgers:D2}", $"BareN{pledgers:D2}"));
+            }
+            // Warm-up on the N = 0 pair (JIT, channels); its calls fall before every measured window.
+            await LifecycleLoad.RunOneAsync(groups[0].Service.Http, 1, receiver.Url);
+            await BareOneAsync(groups[0].Bare.Client, 2, TimeSpan.Zero);
+            await Task.Delay(TimeSpan.FromSeconds(10));
+
+            var idleSeconds = scale < 1 ? 30 : 60;
+            var idleBefore = groups.Select(g => (Service: g.Service.EngineCounter.Total, Bare: g.Bare.Counter.Total, App: g.Service.Counter.Total,
+                Calls: calls.Of(g.Hub), BareCalls: calls.Of(g.BareHub))).ToList();
+            var idleClock = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(idleSeconds));
+            var idleElapsed = idleClock.Elapsed.TotalSeconds;
+            var idle = groups.Select((g, i) => (
+                Service: (g.Service.EngineCounter.Total - idleBefore[i].Service) / idleElapsed,
+                Bare: (g.Bare.Counter.Total - idleBefore[i].Bare) / idleElapsed,
+                App: (g.Service.Counter.Total - idleBefore[i].App) / idleElapsed,
+                Calls: StorageCalls.Minus(calls.Of(g.Hub), idleBefore[i].Calls),
+                BareCalls: StorageCalls.Minus(calls.Of(g.BareHub), idleBefore[i].BareCalls))).ToList();
+
+            var received = receiver.Received;
+            var batchesBefore = calls.Of("any").GetValueOrDefault(StorageCalls.Batch);
+            var windows = await Task.WhenAll(groups.Select(g => Task.WhenAll(LifecyclesAsync(g, receiver, calls), BaresAsync(g, calls))));
+
+            report.Heading($"Idle engines: nothing happening ({idleElapsed:F0} s, {groups.Count * 2} engines in this process, each 4 partitions, MaxQueuePollingInterval 1 s)");
+            report.Row("engine", "engine calls/s", "app calls/s", "calls/s by kind");
+            for (var i = 0; i < groups.Count; i++)
+            {
+                report.Row($"service {groups[i].Hub}", idle[i].Service.ToString("F2"), idle[i].App.ToString("F2"), Kinds(idle[i].Calls, idleElapsed));
+                report.Row($"bare {groups[i].BareHub}", idle[i].Bare.ToString("F2"), "0", Kinds(idle[i].BareCalls, idleElapsed));
+            }
+            var idleMean = idle.Average(x => (x.Service + x.Bare) / 2);
+            report.Line($"Mean idle cost: {idleMean:F2} engine calls/s per engine = {idleMean * 86400:F0} a day, whatever the traffic.");
+
+            report.Heading("Storage calls per whole lifecycle, until its orchestration ended (the service) vs a bare orchestration with the same waits");
+            report.Row("N", "lifecycles", "app ops/lifecycle", "engine calls/lifecycle raw", "window s", "idle share/lifecycle", "engine calls/lifecycle (idle removed)",
+                "bare: instances", "bare engine calls raw", "bare window s", "bare idle share", "bare engine calls (idle removed)", "engine ratio",
+                "total (engine + app)", "target 1.3 × bare + app", "within");
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var (g, (life, bare)) = (groups[i], (windows[i][0], windows[i][1]));
+                var lifeIdle = idle[i].Service * life.Seconds / g.Count;
+                var bareIdle = idle[i].Bare * bare.Seconds / g.Count;
+                var lifeEngine = (double)(life.Engine - life.Probes) / g.Count;
+                var bareEngine = (double)(bare.Engine - bare.Probes) / g.Count;
+                var app = (double)life.App / g.Count;
+                var total = lifeEngine - lifeIdle + app;
+                var target = 1.3 * (bareEngine - bareIdle) + app;
+                report.Row(g.Pledgers, g.Count, app.ToString("F1"), lifeEngine.ToString("F1"), life.Seconds.ToString("F0"), lifeIdle.ToString("F1"),
+                    (lifeEngine - lifeIdle).ToString("F1"), g.Count, bareEngine.ToString("F1"), bare.Seconds.ToString("F0"), bareIdle.ToString("F1"),
+                    (bareEngine - bareIdle).ToString("F1"), CreationLoad.Ratio(lifeEngine - lifeIdle, bareEngine - bareIdle),
+                    total.ToString("F1"), target.ToString("F1"), total <= target ? "yes" : "NO");
+            }
+            report.Line($"The local receiver got {receiver.Received - received} webhook deliveries for {groups.Sum(g => g.Count)} lifecycles. " +
+                        $"Payment window {PaymentWindow.TotalMinutes:F0} min, requests {Pace.TotalSeconds:F1} s apart, status reads taken off: " +
+                        $"{string.Join(" / ", windows.Select(w => $"{w[0].Probes}+{w[1].Probes}"))}.");
+
+            report.Heading("Where the engine's calls go, per lifecycle (attributed by task hub; a $batch names no table, so batches are those of every hub and the app)");
+            foreach (var (g, i) in groups.Select((g, i) => (g, i)))
+            {
+                var (life, bare) = (windows[i][0], windows[i][1]);
+                report.Line($"N = {g.Pledgers}: service {Kinds(life.Calls, g.Count)}; bare {Kinds(bare.Calls, g.Count)}. " +
+                            $"Expected from idle polling alone over the windows: service {Kinds(idle[i].Calls, idleElapsed / life.Seconds * g.Count)}; " +
+                            $"bare {Kinds(idle[i].BareCalls, idleElapsed / bare.Seconds * g.Count)}.");
+            }
+            report.Line($"Table batches (the engine's history appends and the app's transactions) during the windows, all together: " +
+                        $"{calls.Of("any").GetValueOrDefault(StorageCalls.Batch) - batchesBefore}; each hub's are in its counter's total and in its work calls below.");
+
+            report.Heading("Engine work calls per lifecycle: the calls that are not polling (sends, deletes, history and instance reads and writes, history batches)");
+            report.Row("N", "service work calls", "bare work calls", "ratio", "service receives above idle", "bare receives above idle");
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var (g, life, bare) = (groups[i], windows[i][0], windows[i][1]);
+                double Work(Window w) => (double)(w.Engine - w.Probes - Polling(w.Calls)) / g.Count;
+                double Above(Window w, Dictionary<string, long> idleCalls) =>
+                    (Receives(w.Calls) - Receives(idleCalls) / idleElapsed * w.Seconds) / g.Count;
+                report.Row(g.Pledgers, Work(life).ToString("F1"), Work(bare).ToString("F1"), CreationLoad.Ratio(Work(life), Work(bare)),
+                    Above(life, idle[i].Calls).ToString("F1"), Above(bare, idle[i].BareCalls).ToString("F1"));
+            }
+        }
+        finally
+        {
+            foreach (var g in groups)
+            {
+                await g.Bare.DisposeAsync();
+                await g.Service.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<Window> LifecyclesAsync(Group g, WebhookReceiver receiver, StorageCalls calls)
+    {
+        var (app, engine, before) = (g.Service.Counter.Total, g.Service.EngineCounter.Total, calls.Of(g.Hub));
+        var clock = Stopwatch.StartNew();
+        var steps = new List<LifecycleLoad.Steps>();
+        for (var i = 0; i < g.Count; i++) steps.Add(await LifecycleLoad.RunOneAsync(g.Service.Http, g.Pledgers, receiver.Url, Pace));
+        var probes = await WaitForEndAsync(g.Service.Durable, steps.Select(s => s.PurchaseId).ToList(), PurchaseLifecycle.LingerAfterFinal);
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new Window(g.Service.Counter.Total - app, g.Service.EngineCounter.Total - engine, seconds,
+            StorageCalls.Minus(calls.Of(g.Hub), before), probes);
+    }
+
+    private static async Task<Window> BaresAsync(Group g, StorageCalls calls)
+    {
+        var (engine, before) = (g.Bare.Counter.Total, calls.Of(g.BareHub));
+        var clock = Stopwatch.StartNew();
+        var ids = new List<string>();
+        for (var i = 0; i < g.Count; i++) ids.Add(await BareOneAsync(g.Bare.Client, g.Pledgers + 1, Pace));
+        var probes = await WaitForEndAsync(g.Bare.Client, ids, PurchaseLifecycle.LingerAfterFinal);
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new Window(0, g.Bare.Counter.Total - engine, seconds, StorageCalls.Minus(calls.Of(g.BareHub), before), probes);
+    }
+
+    /// <summary>Start, then one event per pledge or pay at the lifecycle's pace; the timer is the linger's length.</summary>
+    private static async Task<string> BareOneAsync(DurableTaskClient client, int events, TimeSpan pace)
+    {
+        var id = $"bare_{Guid.NewGuid():N}";
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(BareLifecycle), new BareInput(events, pace == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : PurchaseLifecycle.LingerAfterFinal),
+            new StartOrchestrationOptions(InstanceId: id));
+        for (var i = 0; i < events; i++)
+        {
+            if (pace > TimeSpan.Zero) await Task.Delay(pace);
+            await client.RaiseEventAsync(id, BareLifecycle.EventName, i);
+        }
+        return id;
+    }
+
+    /// <summary>Waits out the linger, then asks each instance until all have ended; returns how many
+    /// status reads that took (one Instances-table read each, taken off the window's count).</summary>
+    private static async Task<int> WaitForEndAsync(DurableTaskClient client, List<string> ids, TimeSpan linger)
+    {
+        await Task.Delay(linger);
+        var probes = 0;
+        var open = ids.ToList();
+        var giveUp = Stopwatch.StartNew();
+        while (open.Count > 0 && giveUp.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var ended = new List<string>();
+            foreach (var id in open)
+            {
+                probes++;
+                var state = await client.GetInstanceAsync(id);
+                if (state is { IsCompleted: true }) ended.Add(id);
+            }
+            open.RemoveAll(ended.Contains);
+        }
+        if (open.Count > 0) throw new TimeoutException($"{open.Count} orchestrations had not ended 10 minutes after their linger, e.g. {open[0]}");
+        return probes;
+    }
+
+    /// <summary>Queue receives, partition-table upkeep and lease blobs: what an engine does on its own clock.</summary>
+    private static long Polling(Dictionary<string, long> calls) =>
+        calls.Where(c => c.Key.EndsWith(" receive", StringComparison.Ordinal) || c.Key.StartsWith("table Partitions", StringComparison.Ordinal)
+                         || c.Key.StartsWith("blob ", StringComparison.Ordinal)).Sum(c => c.Value);
+
+    private static double Receives(Dictionary<string, long> calls) => calls.Where(c => c.Key.EndsWith(" receive", StringComparison.Ordinal)).Sum(c => c.Value);
+
+    private static string Kinds(Dictionary<string, long> calls, double per) =>
+        string.Join(", ", calls.Where(c => c.Value > 0).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value / per:F1}"));
+}
