@@ -1,7 +1,7 @@
 using Scalar.AspNetCore;
 using PledgFunctions.Errors;
 using PledgFunctions.Checkout;
-using PledgFunctions.Deadlines;
+using PledgFunctions.Engine;
 using PledgFunctions.Hosting;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
@@ -31,7 +31,7 @@ public static class PledgApp
         configure?.Invoke(builder);
 
         builder.AddPledgServices();
-        builder.Services.AddSingleton<IDurableClientSource, DurableClientFromServices>(); // the client the standalone engine registers
+        builder.Services.AddStandaloneEngine(builder.Configuration); // the Durable Task engine on Azure Storage, in this process
 
         var app = builder.Build();
         app.UsePledgMiddleware();
@@ -42,21 +42,19 @@ public static class PledgApp
     /// <summary>Every service both hosts need.</summary>
     public static IHostApplicationBuilder AddPledgServices(this IHostApplicationBuilder builder)
     {
-        builder.AddTelemetry();                // OpenTelemetry traces and metrics: Application Insights if configured, console in Development
+        builder.AddTelemetry();                // OpenTelemetry traces and metrics: OTLP and/or Application Insights when configured
         builder.Services.AddPledgOptions();    // Pledg:* bound and validated at start
         builder.Services.AddApiErrors();       // problem+json with a code for every error
-        builder.Services.AddStorage();         // Table/Queue clients and thin wrappers
+        builder.Services.AddStorage();         // Table clients and thin wrappers
         builder.Services.AddHostedService<DevelopmentStorageLauncher>(); // starts Azurite for `dotnet run`
         builder.Services.AddSingleton<StorageInitializer>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>()); // tables, queues, merchants
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>()); // tables, task hub, merchants
         builder.Services.AddMerchants();       // Bearer API keys, stored hashed
         builder.Services.AddRateLimits();      // a token bucket per client (API key hash, else address): 429 rate_limited
-        builder.Services.AddLifecycle();      // final transitions and their outbox events
-        var inProcessWorkers = builder.Configuration.GetValue("Pledg:Lifecycle:InProcessWorkers", true);
+        builder.Services.AddLifecycle();       // transitions, the deadline rule, signals to the per-purchase orchestrations
         builder.Services.AddPurchases();
-        builder.Services.AddPayments(inProcessWorkers); // sandbox gateway, charge flow, recovery of orphaned authorizations
-        builder.Services.AddDeadlines(inProcessWorkers); // deadline timers (queue) and the due-index sweep
-        builder.Services.AddWebhooks(inProcessWorkers); // signed merchant notifications from the outbox, with retries
+        builder.Services.AddPayments();        // sandbox gateway, charge flow, settlement of announced authorizations
+        builder.Services.AddWebhooks();        // signed merchant notifications: the delivery activity, redelivery
         builder.Services.ConfigureHttpJsonOptions(o => JsonBody.Configure(o.SerializerOptions));
         builder.Services.AddOpenApiDocument();
         return builder;
@@ -65,9 +63,10 @@ public static class PledgApp
     /// <summary>What runs before every endpoint, in this order, under both hosts.</summary>
     public static IApplicationBuilder UsePledgMiddleware(this IApplicationBuilder app)
     {
+        app.UseRequestLog();                   // one line per request: method, route template, status, ms
         app.UseApiErrors();
+        app.UseRateLimits();                   // before authentication: unknown keys share their address's bucket, at no storage read
         app.UseAuthentication();
-        app.UseRateLimits();                   // after authentication: unknown keys share their address's bucket
         app.UseAuthorization();
         return app;
     }

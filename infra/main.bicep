@@ -87,6 +87,8 @@ module functionApp 'modules/functionapp.bicep' = {
       Pledg__PaymentWindow: paymentWindow
       Pledg__PublicBaseUrl: empty(publicBaseUrl) ? 'https://${functionAppName}.azurewebsites.net' : publicBaseUrl
       Pledg__Webhooks__FirstRetryDelay: webhookFirstRetryDelay
+      // Every request reaches the app from the Functions host: the client's address is the last X-Forwarded-For entry.
+      Pledg__RateLimits__ClientAddressHeader: 'X-Forwarded-For'
       Pledg__BootstrapMerchants__0__Name: merchantName
       Pledg__BootstrapMerchants__0__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.apiKeyUri})'
       Pledg__BootstrapMerchants__0__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.webhookSecretUri})'

@@ -73,6 +73,17 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task AnEqualSplitLeavingPledgersZeroIs400AndChargesNothing()
+    {
+        var purchase = await TestPurchases.CreateAsync(Service.Client(), TestPurchases.Body(5, "JPY"));
+
+        var response = await PledgeAsync(_page, TestPurchases.OrganizerToken(purchase), Pledgers(6));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_error", "pledgers");
+        Assert.Empty(await LedgerAsync(Service, purchase.GetProperty("id").GetString()!));
+    }
+
+    [Fact]
     public async Task CustomAmountsLeaveTheRestToTheOrganizer()
     {
         var purchase = await TestPurchases.CreateAsync(Service.Client(), TestPurchases.Body(10000));

@@ -27,7 +27,7 @@ public sealed class OperationsTests(ServiceFixture fixture) : IClassFixture<Serv
         var create = paths.GetProperty("/api/purchases").GetProperty("post");
         Assert.Equal(12000, create.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example").GetProperty("amount").GetInt32());
         Assert.True(create.GetProperty("responses").TryGetProperty("201", out _));
-        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("PurchaseView", out _));
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("Purchase", out _));
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("merchantApiKey", out _));
     }
 

@@ -46,13 +46,13 @@ public sealed class Azurite : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(30))
+        while (waited.Elapsed < TimeSpan.FromSeconds(90))
         {
             if (_process.HasExited) throw new InvalidOperationException($"Azurite exited with {_process.ExitCode}.");
             if (await FreePorts.AnswersAsync(TablePort) && await FreePorts.AnswersAsync(QueuePort)) return;
             await Task.Delay(50);
         }
-        throw new TimeoutException("Azurite did not open its ports within 30 s.");
+        throw new TimeoutException("Azurite did not open its ports within 90 s.");
     }
 
     /// <summary>Kills Azurite (SIGKILL): storage becomes unreachable at once.</summary>

@@ -36,8 +36,6 @@ public sealed class TestService : IAsyncDisposable
         ["Pledg:BootstrapMerchants:1:Name"] = "Test Shop B",
         ["Pledg:BootstrapMerchants:1:ApiKey"] = OtherMerchantKey,
         ["Pledg:BootstrapMerchants:1:WebhookSecret"] = "whsec_test_merchant_b_0123456789",
-        ["Pledg:Lifecycle:PollInterval"] = "00:00:00.200",
-        ["Pledg:Lifecycle:SweepInterval"] = "00:00:02",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
@@ -56,6 +54,7 @@ public sealed class TestService : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         await app.Services.GetRequiredService<StorageInitializer>().FirstInitialization.WaitAsync(TimeSpan.FromSeconds(30));
+        await app.Services.GetRequiredService<PledgFunctions.Lifecycle.IEngineReadiness>().WaitAsync(CancellationToken.None);
         return new TestService(app, new Uri(address));
     }
 

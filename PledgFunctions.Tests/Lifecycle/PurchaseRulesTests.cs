@@ -62,19 +62,4 @@ public sealed class TimerVisibilityTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 18, 0, 0, TimeSpan.Zero);
 
-    [Fact]
-    public void ATimerIsHiddenUntilItsDeadlineRoundedUp() =>
-        Assert.Equal(TimeSpan.FromSeconds(173), PledgFunctions.Storage.TimerQueue.VisibilityFor(Now.AddSeconds(172.2), Now));
-
-    [Fact]
-    public void AnOverdueTimerShowsAtOnce() =>
-        Assert.Equal(TimeSpan.Zero, PledgFunctions.Storage.TimerQueue.VisibilityFor(Now.AddSeconds(-5), Now));
-
-    [Fact]
-    public void ADeadlineBeyondSevenDaysIsReachedInHops()
-    {
-        var hop = PledgFunctions.Storage.TimerQueue.VisibilityFor(Now.AddDays(30), Now);
-        Assert.True(hop < TimeSpan.FromDays(7));
-        Assert.Equal(PledgFunctions.Storage.TimerQueue.MaxHop, hop);
-    }
 }

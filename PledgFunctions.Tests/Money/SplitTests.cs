@@ -11,7 +11,7 @@ public sealed class SplitTests
 
     [Fact]
     public void EqualSharesSumToTheAmountAndDifferByAtMostTheRemainder() =>
-        Gen.Select(Currency, Amount, Gen.Int[0, Split.MaxPledgers]).Sample((currency, amount, pledgers) =>
+        Gen.Select(Currency, Amount, Gen.Int[0, Split.MaxPledgers]).Where((_, amount, pledgers) => amount > pledgers).Sample((currency, amount, pledgers) =>
         {
             Assert.True(Currencies.IsSupported(currency));
             var shares = Split.Compute(amount, new long?[pledgers]).Shares!;
@@ -40,10 +40,35 @@ public sealed class SplitTests
     [Theory]
     [InlineData(10001, 2, new long[] { 3335, 3333, 3333 })]
     [InlineData(100, 0, new long[] { 100 })]
-    [InlineData(1, 3, new long[] { 1, 0, 0, 0 })]
+    [InlineData(4, 3, new long[] { 1, 1, 1, 1 })]
+    [InlineData(7, 6, new long[] { 1, 1, 1, 1, 1, 1, 1 })]
     [InlineData(100000000, 20, new long[] { 4761920, 4761904, 4761904 })]
     public void EqualSplitExamples(long amount, int pledgers, long[] firstShares) =>
         Assert.Equal(firstShares, Split.Compute(amount, new long?[pledgers]).Shares![..firstShares.Length]);
+
+    [Fact]
+    public void EveryAcceptedSplitGivesEachPledgerAtLeastOneMinorUnit() =>
+        Gen.Select(Gen.Long[1, 50], Gen.Int[0, Split.MaxPledgers], Gen.Bool).Sample((amount, pledgers, custom) =>
+        {
+            var amounts = custom ? Enumerable.Range(0, pledgers).Select(i => (long?)(i % 3)).ToList() : new long?[pledgers].ToList();
+            var result = Split.Compute(amount, amounts);
+            if (result.Succeeded) Assert.All(result.Shares![1..], s => Assert.True(s >= 1, $"a pledger's share is {s}"));
+            else Assert.StartsWith("pledgers", result.ErrorField);
+            // An equal split is refused exactly when it would leave pledgers nothing.
+            if (!custom) Assert.Equal(pledgers == 0 || amount >= pledgers + 1, result.Succeeded);
+        });
+
+    [Theory]
+    [InlineData(5, 6)]   // 5 JPY among 7 members
+    [InlineData(1, 1)]
+    [InlineData(19, 20)]
+    public void AnEqualSplitThatLeavesPledgersZeroIsRefused(long amount, int pledgers)
+    {
+        var result = Split.Compute(amount, new long?[pledgers]);
+        Assert.False(result.Succeeded);
+        Assert.Equal("pledgers", result.ErrorField);
+        Assert.Contains("one minor unit", result.Error);
+    }
 
     [Fact]
     public void MixedOrNonPositiveCustomAmountsAreRefused()

@@ -128,7 +128,7 @@ public sealed class IdempotencyTests(ServiceFixture fixture) : IClassFixture<Ser
         var past = TimeProvider.System.GetUtcNow().AddMinutes(-5);
         await Service.Services.GetRequiredService<StorageClients>().Idempotency.AddEntityAsync(new IdempotencyEntity
         {
-            PartitionKey = merchantId, RowKey = IdempotencyStore.Hash(Encoding.UTF8.GetBytes(key)),
+            PartitionKey = merchantId, RowKey = IdempotencyStore.Hash(Encoding.UTF8.GetBytes(key)), Route = "POST /api/purchases",
             BodyHash = IdempotencyStore.Hash(Encoding.UTF8.GetBytes(json)), PurchaseId = purchaseId,
             Status = IdempotencyEntity.Pending, CreatedAt = past, LockedUntil = past.AddSeconds(30),
         });

@@ -57,6 +57,24 @@ public sealed class ListPurchasesTests(ServiceFixture fixture) : IClassFixture<S
         Assert.NotNull(page.GetProperty("nextCursor").GetString());
     }
 
+    [Fact]
+    public async Task ListingByAnEmailThatMatchesNothingReadsOnlyThatEmailsRowsInOnePage()
+    {
+        for (var i = 0; i < 60; i += 10)
+            await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => TestPurchases.CreateAsync(_merchant)));
+        using var requests = StorageRequests.Record(fixture.Azurite.TablePort);
+
+        var page = await (await _merchant.GetAsync($"/api/purchases?organizerEmail=nobody+{Guid.NewGuid():N}@example.com")).AssertOkAsync();
+
+        Assert.Empty(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
+        var index = requests.Uris.Where(u => u.AbsolutePath.StartsWith("/devstoreaccount1/MerchantPurchases", StringComparison.Ordinal)).ToList();
+        var query = Uri.UnescapeDataString(Assert.Single(index).Query);
+        // A key range of one partition, not a merchant-wide scan filtered on a column.
+        Assert.Contains("PartitionKey eq", query);
+        Assert.DoesNotContain("OrganizerEmail", query);
+    }
+
     [Theory]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=101", "limit")]

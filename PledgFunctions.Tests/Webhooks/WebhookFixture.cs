@@ -24,7 +24,7 @@ public sealed class WebhookFixture : IAsyncLifetime
 
 public static class Events
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     public static async Task<JsonElement[]> ListAsync(HttpClient merchant, string purchaseId) =>
         (await (await merchant.GetAsync($"/api/purchases/{purchaseId}/events")).AssertOkAsync()).GetProperty("items").EnumerateArray().ToArray();

@@ -73,23 +73,6 @@ public sealed class WebhookRulesTests
         Assert.False(EventIds.TryParse(null, out _));
     }
 
-    [Fact]
-    public void OnlyTheMessageTheRowWaitsForIsCurrent()
-    {
-        var evt = new EventEntity { PartitionKey = "pur_x", EventId = "evt_x", CreatedAt = TimeProvider.System.GetUtcNow() };
-        var first = WebhookMessage.First(evt);
-        Assert.True(first.IsCurrentFor(evt));
-
-        var due = WebhookDelivery.WholeMilliseconds(evt.CreatedAt.AddSeconds(30));
-        evt.Attempts = 1;
-        evt.NextAttemptAt = due;
-        Assert.False(first.IsCurrentFor(evt));
-        Assert.True((first with { Attempt = 2, DueAt = due }).IsCurrentFor(evt));
-        Assert.False((first with { Attempt = 2, DueAt = due.AddMilliseconds(1) }).IsCurrentFor(evt));
-
-        evt.Status = EventEntity.Delivered;
-        Assert.False((first with { Attempt = 2, DueAt = due }).IsCurrentFor(evt));
-    }
 
     [Fact]
     public void TheDocumentedSignatureExampleIsWhatTheServiceSends()

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using PledgFunctions.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -65,18 +66,22 @@ public sealed class WebhookSsrfTests(GuardedServiceFixture fixture, ITestOutputH
     public async Task AnEventWhoseUrlBecamePrivateIsNotPosted()
     {
         // Another instance without the guard (think: DNS that pointed somewhere public at creation)
-        // commits the event; it runs no workers, so only the guarded service can deliver it.
-        await using var receiver = await WebhookReceiver.StartNewAsync();
-        await using var unguarded = await TestService.StartAsync(fixture.Azurite, s => s["Pledg:Lifecycle:InProcessWorkers"] = "false");
-        var purchase = await TestPurchases.CreateAsync(unguarded.Client(), TestPurchases.Body(notificationUrl: receiver.Url));
+        // commits the event on a task hub of its own; the guarded service's delivery attempt then
+        // finds the address private and refuses it before connecting.
+        var closedPort = FreePorts.Next();
+        await using var unguarded = await TestService.StartAsync(fixture.Azurite, s => s["Pledg:Engine:TaskHubName"] = "UnguardedHub");
+        var purchase = await TestPurchases.CreateAsync(unguarded.Client(), TestPurchases.Body(notificationUrl: $"http://127.0.0.1:{closedPort}/hook"));
         await (await unguarded.Client().PostJsonAsync($"/api/purchases/{Events.Id(purchase)}/cancel", new { })).AssertOkAsync();
+        var eventId = (await Events.ListAsync(fixture.Service.Client(), Events.Id(purchase)))[0].GetProperty("id").GetString()!;
 
-        var listed = (await Eventually.ReturnsAsync(() => Events.ListAsync(fixture.Service.Client(), Events.Id(purchase)),
-            e => e.Length == 1 && e[0].GetProperty("attempts").GetInt32() >= 1, Events.Patience, "the guarded service attempted"))[0];
+        var notify = fixture.Service.Services.GetRequiredService<PledgFunctions.Webhooks.NotifyMerchant>();
+        var attempt = await Record.ExceptionAsync(() => notify.DeliverAsync(
+            new PledgFunctions.Webhooks.NotifyInput(Events.Id(purchase), eventId, TimeProvider.System.GetUtcNow()), CancellationToken.None));
 
+        Assert.IsType<PledgFunctions.Webhooks.WebhookNotDeliveredException>(attempt);
+        var listed = (await Events.ListAsync(fixture.Service.Client(), Events.Id(purchase)))[0];
         Assert.Equal("pending", listed.GetProperty("status").GetString());
         Assert.Contains("Refused", listed.GetProperty("lastError").GetString());
-        Assert.Empty(receiver.Received);
         output.WriteLine($"attempts {listed.GetProperty("attempts").GetInt32()}, lastError: {listed.GetProperty("lastError").GetString()}");
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PledgFunctions.Errors;
+using PledgFunctions.Lifecycle;
+using PledgFunctions.OpenApi;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Checkout;
@@ -18,15 +20,18 @@ public static class CheckoutApi
             .Accepts<PledgeRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblemCodes(StatusCodes.Status503ServiceUnavailable, ProblemCodes.StorageUnavailable, ProblemCodes.PaymentInterrupted);
         return routes;
     }
 
     public static async Task<Results<Ok<CheckoutView>, ProblemHttpResult>> GetAsync(
-        string organizerToken, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+        string organizerToken, PurchaseTable purchases, DeadlineEnforcer deadlines, TimeProvider time, CancellationToken ct)
     {
         var found = await FindAsync(organizerToken, purchases, ct);
         if (found is null) return ApiProblem.NotFound("checkout");
+        // Overdue and not yet written FAILED: write it before showing it (see DeadlineEnforcer).
+        if (PurchaseRules.IsOverdue(found.Purchase, time.GetUtcNow())) found = await deadlines.ReadAsync(found.Purchase.PartitionKey, ct) ?? found;
         return TypedResults.Ok(CheckoutView.From(found, time.GetUtcNow()));
     }
 

@@ -17,7 +17,8 @@ namespace PledgFunctions.Checkout;
 /// entity-group transaction conditioned on the purchase's ETag.</summary>
 public static class Pledge
 {
-    public sealed record Services(PurchaseTable Purchases, TransitionCommitter Commits, ChargeFlow Charges, TimerQueue Timers, TimeProvider Time, IOptions<PledgOptions> Options);
+    public sealed record Services(PurchaseTable Purchases, TransitionCommitter Commits, ChargeFlow Charges, LifecycleSignals Lifecycle, TimeProvider Time,
+        IOptions<PledgOptions> Options);
 
     public static async Task<Results<Ok<PledgeResult>, ProblemHttpResult>> HandleAsync(
         string organizerToken, HttpRequest request, [AsParameters] Services services, CancellationToken ct)
@@ -36,8 +37,12 @@ public static class Pledge
         if (PurchaseRules.WhyNotBeforePledge(purchase, services.Time.GetUtcNow(), "pledged") is { } why) return ApiProblem.NotModifiable(why);
 
         var emails = input.Pledgers?.Select(p => p!.Email!).ToList() ?? [];
+        // Announced before the card is touched: the orchestration then settles this authorization
+        // whatever happens to this request, and follows the new deadline the commit writes.
+        var authorizationKey = ChargeFlow.NewAuthorizationKey();
+        await services.Lifecycle.NudgeAsync(purchase.PartitionKey, Nudge.ForCharge(authorizationKey), ct);
         var outcome = await services.Charges.RunAsync(
-            new AuthorizationRequest(purchase.Amount, purchase.Currency, card!, purchase.PartitionKey, ShareEntity.RowKeyFor(0)),
+            new AuthorizationRequest(purchase.Amount, purchase.Currency, card!, purchase.PartitionKey, ShareEntity.RowKeyFor(0)), authorizationKey,
             chargeId => CommitAsync(purchase, emails, amounts!, card!, chargeId, services, ct), ct);
 
         switch (outcome)
@@ -45,8 +50,6 @@ public static class Pledge
             case ChargeOutcome<PurchaseWithShares>.Committed committed:
                 var pw = committed.Value;
                 PledgMetrics.PurchasePledged(pw.Shares.Count);
-                if (!PurchaseStates.IsFinal(pw.Purchase.State))
-                    await services.Timers.ScheduleAsync(pw.Purchase.PartitionKey, pw.Purchase.Deadline, ct);
                 var now = services.Time.GetUtcNow();
                 return TypedResults.Ok(new PledgeResult(PurchaseRules.Effective(pw.Purchase, now).State, pw.Purchase.Deadline,
                     pw.Shares.Select(s => ShareView.From(pw.Purchase, s, now)).ToList()));
@@ -69,6 +72,11 @@ public static class Pledge
                 ?? throw new InvalidOperationException($"Purchase {purchaseId} vanished.");
             if (purchase.OrganizerChargeId == chargeId) // our own earlier attempt landed (e.g. a retried request)
                 return new Commit<PurchaseWithShares>.Done((await services.Purchases.GetWithSharesAsync(purchaseId, ct))!);
+            // The organizer was authorized for the amount read; a merchant edit that landed since
+            // (PATCH) may have changed it, and the answer must never differ from the charge.
+            if (purchase.Amount != read.Amount || purchase.Currency != read.Currency)
+                return new Commit<PurchaseWithShares>.Rejected(ApiProblem.NotModifiable(
+                    "The merchant changed the purchase while it was being paid; nothing was charged. Reload the page and pay again."));
             // Decided by the clock at commit time: a pledge after the deadline is refused.
             var now = services.Time.GetUtcNow();
             if (PurchaseRules.WhyNotBeforePledge(purchase, now, "pledged") is { } why)

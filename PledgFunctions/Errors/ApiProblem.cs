@@ -46,8 +46,8 @@ public static class ApiProblem
             "Another request with the same Idempotency-Key is still being processed; retry after a moment.");
 
     public static ProblemHttpResult IdempotencyKeyReused() =>
-        Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency-Key reused with another body.",
-            "This Idempotency-Key was already used with a different request body.");
+        Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency-Key reused with another request.",
+            "This Idempotency-Key was already used with a different request body or on another route.");
 
     /// <summary>The request took so long between authorizing the card and recording the payment
     /// that recovery voided the authorization: nothing was charged, and retrying is safe.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using PledgFunctions.Storage;
+using PledgFunctions.Telemetry;
 
 namespace PledgFunctions.Errors;
 
@@ -42,6 +43,9 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, S
     {
         if (context.RequestAborted.IsCancellationRequested) return true;
         Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem;
+        // The route template, not the path: on the hosted pages' routes the path is the page's only credential.
+        // (The exception handler has already cleared the endpoint from the context; its feature keeps it.)
+        var route = TelemetryRedaction.RouteOf(context.Features.Get<IExceptionHandlerFeature>()?.Endpoint, context.Request.Path);
         if (exception is BadHttpRequestException bad)
         {
             problem = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
@@ -51,13 +55,13 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, S
         else if (StorageErrors.IsUnavailable(exception))
         {
             health.ReportFailure(exception);
-            logger.LogWarning("Storage unavailable for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.GetBaseException().Message);
+            logger.LogWarning("Storage unavailable for {Method} {Route}: {Error}", context.Request.Method, route, exception.GetBaseException().Message);
             context.Response.Headers.RetryAfter = StorageHealth.RetryAfterSeconds;
             problem = ApiProblem.StorageUnavailable();
         }
         else
         {
-            logger.LogError(exception, "Unhandled error for {Method} {Path}", context.Request.Method, context.Request.Path);
+            logger.LogError(exception, "Unhandled error for {Method} {Route}", context.Request.Method, route);
             problem = ApiProblem.Create(StatusCodes.Status500InternalServerError, "internal_error", "Internal error.",
                 "An unexpected error occurred; it has been logged.");
         }

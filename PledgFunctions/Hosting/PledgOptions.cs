@@ -13,8 +13,6 @@ public sealed class PledgOptions
 
     public List<BootstrapMerchantOptions> BootstrapMerchants { get; set; } = [];
 
-    public LifecycleOptions Lifecycle { get; set; } = new();
-
     public PaymentsOptions Payments { get; set; } = new();
 
     public WebhookOptions Webhooks { get; set; } = new();
@@ -27,29 +25,11 @@ public sealed class BootstrapMerchantOptions
     public string WebhookSecret { get; set; } = "";
 }
 
-public sealed class LifecycleOptions
-{
-    /// <summary>Poll the timer queue and run the sweep in this process. Off under the Functions
-    /// host, whose queue and timer triggers deliver the same work instead.</summary>
-    public bool InProcessWorkers { get; set; } = true;
-
-    /// <summary>How long the timer worker waits after finding the queue empty.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How often the safety-net sweep reads the due index.</summary>
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>A timer message seen more often than this goes to the poison queue.</summary>
-    public int MaxDequeueCount { get; set; } = 5;
-}
-
 public sealed class PaymentsOptions
 {
-    /// <summary>An authorization still open this long after it was made is settled by recovery
-    /// (captured if its share was committed, voided otherwise). Far longer than a request.</summary>
+    /// <summary>An announced authorization with no decision this long after its announcement is
+    /// voided by the purchase's orchestration (its request died). Far longer than a request.</summary>
     public TimeSpan RecoveryGrace { get; set; } = TimeSpan.FromMinutes(2);
-
-    public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class WebhookOptions

@@ -2,17 +2,15 @@ using Microsoft.DurableTask.Client;
 
 namespace PledgFunctions.Lifecycle;
 
-/// <summary>Where a handler that starts or signals a purchase's orchestration gets its client.
-/// Standalone, the client the in-process engine registers; under the Functions host, the client
-/// the function's <c>[DurableClient]</c> binding gave for this invocation.</summary>
+/// <summary>Where the Durable Task client comes from: dependency injection in the standalone host,
+/// the <c>[DurableClient]</c> binding of the running function under the Functions host.</summary>
 public interface IDurableClientSource
 {
     DurableTaskClient Client { get; }
 }
 
-/// <summary>Standalone: the <see cref="DurableTaskClient"/> from dependency injection, resolved
-/// when first asked for, so a request that never starts an orchestration never needs one.</summary>
-internal sealed class DurableClientFromServices(IServiceProvider services) : IDurableClientSource
+/// <summary>The standalone host's client, connected to the in-process sidecar.</summary>
+public sealed class InjectedDurableClient(DurableTaskClient client) : IDurableClientSource
 {
-    public DurableTaskClient Client => services.GetRequiredService<DurableTaskClient>();
+    public DurableTaskClient Client => client;
 }

@@ -8,7 +8,8 @@ public static class Split
 
     /// <summary>Equal split when no pledger amount is given (the remainder of the division goes to
     /// the organizer), or custom when every pledger gives one (each &gt; 0, the organizer keeps the
-    /// rest, which must be &gt;= 0).</summary>
+    /// rest, which must be &gt;= 0). Either way every pledger owes at least one minor unit: a share
+    /// of 0 would be a page asking for nothing and a charge no gateway accepts.</summary>
     public static SplitResult Compute(long amount, IReadOnlyList<long?> pledgerAmounts)
     {
         if (amount <= 0) return SplitResult.Fail("amount", "The amount must be positive.");
@@ -19,6 +20,9 @@ public static class Split
         {
             var members = pledgerAmounts.Count + 1;
             var each = amount / members;
+            if (each == 0 && pledgerAmounts.Count > 0)
+                return SplitResult.Fail("pledgers",
+                    $"An equal split of {amount} among {members} members leaves each pledger less than one minor unit; name fewer pledgers or give each an amount.");
             var shares = new long[members];
             Array.Fill(shares, each);
             shares[0] = each + amount % members;

@@ -1,19 +1,24 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PledgFunctions.Errors;
+using PledgFunctions.Storage;
 
 namespace PledgFunctions.Payments;
 
 /// <summary>Takes money at most once, the way PayPal-style adapters do: authorize, commit our
 /// own state conditionally (the commit inserts the charge's decision row, see
-/// <see cref="Storage.ChargeEntity"/>), then capture. A commit that loses a race is voided. If
-/// the process dies after authorize, the authorization stays open and
-/// <see cref="ChargeRecovery"/> settles it from the decision row: captured if the commit landed,
-/// voided otherwise.</summary>
-public sealed class ChargeFlow(ICardGateway gateway, PaymentFaults faults, ILogger<ChargeFlow> logger)
+/// <see cref="Storage.ChargeEntity"/>), then capture. A commit that loses a race is voided. The
+/// caller announces the authorization's key to the purchase's orchestration first, so if the
+/// process dies anywhere after authorize, <see cref="ChargeSettlement"/> settles it from the
+/// decision row: captured if the commit landed, voided otherwise.</summary>
+public sealed class ChargeFlow(ICardGateway gateway, PurchaseTable purchases, PaymentFaults faults, TimeProvider time, ILogger<ChargeFlow> logger)
 {
-    public async Task<ChargeOutcome<T>> RunAsync<T>(AuthorizationRequest request, Func<string, Task<Commit<T>>> commit, CancellationToken ct)
+    /// <summary>The idempotency key of a new authorization, known before it is made.</summary>
+    public static string NewAuthorizationKey() => "authorize-" + Guid.NewGuid().ToString("N");
+
+    public async Task<ChargeOutcome<T>> RunAsync<T>(AuthorizationRequest request, string authorizationKey, Func<string, Task<Commit<T>>> commit,
+        CancellationToken ct)
     {
-        var authorization = await gateway.AuthorizeAsync(request, "authorize-" + Guid.NewGuid().ToString("N"), ct);
+        var authorization = await gateway.AuthorizeAsync(request, authorizationKey, ct);
         if (authorization is AuthorizationResult.Declined declined) return new ChargeOutcome<T>.Declined(ApiProblem.CardDeclined(declined.DeclineCode));
         var chargeId = ((AuthorizationResult.Approved)authorization).ChargeId;
         faults.AfterAuthorize?.Invoke(chargeId);
@@ -23,6 +28,16 @@ public sealed class ChargeFlow(ICardGateway gateway, PaymentFaults faults, ILogg
         var result = await commit(chargeId);
         if (result is Commit<T>.Rejected rejected)
         {
+            // Decided here, so the orchestration's settlement finds the decision at its first look.
+            try
+            {
+                await purchases.InsertAsync(new ChargeEntity
+                {
+                    PartitionKey = request.PurchaseId, RowKey = ChargeEntity.RowKeyFor(chargeId), ShareRowKey = request.ShareRowKey,
+                    Amount = request.Amount, Outcome = ChargeEntity.Voided, DecidedAt = time.GetUtcNow(),
+                }, ct);
+            }
+            catch (Exception e) when (StorageErrors.IsConflict(e)) { }
             await gateway.VoidAsync(chargeId, ct);
             return new ChargeOutcome<T>.Rejected(rejected.Problem);
         }
@@ -33,7 +48,7 @@ public sealed class ChargeFlow(ICardGateway gateway, PaymentFaults faults, ILogg
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The share is paid in our books; recovery captures the open authorization later.
+            // The share is paid in our books; the orchestration's settlement captures it.
             logger.LogWarning(e, "Capture of {ChargeId} failed after commit; recovery will complete it", chargeId);
         }
         return new ChargeOutcome<T>.Committed(((Commit<T>.Done)result).Value);

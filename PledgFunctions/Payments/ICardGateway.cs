@@ -14,8 +14,9 @@ public interface ICardGateway
     /// <summary>Idempotent: voiding a voided charge does nothing. Releases the hold; nothing is charged.</summary>
     Task VoidAsync(string chargeId, CancellationToken ct);
 
-    /// <summary>Authorizations neither captured nor voided, made before <paramref name="before"/>.</summary>
-    IAsyncEnumerable<OpenAuthorization> ListOpenAuthorizationsAsync(DateTimeOffset before, CancellationToken ct);
+    /// <summary>The charge an authorization with this idempotency key made, or null if none was made
+    /// (declined, or never sent): how a crashed request's authorization is found again.</summary>
+    Task<string?> FindAuthorizationAsync(string idempotencyKey, CancellationToken ct);
 }
 
 public sealed record AuthorizationRequest(long Amount, string Currency, ValidCard Card, string PurchaseId, string ShareRowKey);
@@ -25,5 +26,3 @@ public abstract record AuthorizationResult
     public sealed record Approved(string ChargeId) : AuthorizationResult;
     public sealed record Declined(string DeclineCode) : AuthorizationResult;
 }
-
-public sealed record OpenAuthorization(string ChargeId, string PurchaseId, string ShareRowKey, DateTimeOffset AuthorizedAt);

@@ -16,7 +16,6 @@ public sealed class SandboxCardGateway(StorageClients storage, TimeProvider time
 {
     public const string DeclinedCard = "4000000000000002";
     public const string InsufficientFundsCard = "4000000000009995";
-    private const string OpenPartition = "open";
 
     private readonly TableClient _table = storage.SandboxGateway;
 
@@ -25,13 +24,8 @@ public sealed class SandboxCardGateway(StorageClients storage, TimeProvider time
         if (request.Card.Number == DeclinedCard) return new AuthorizationResult.Declined("card_declined");
         if (request.Card.Number == InsufficientFundsCard) return new AuthorizationResult.Declined("insufficient_funds");
 
-        // The charge id derives from the idempotency key: a retried authorize finds the first one.
-        var chargeId = "ch_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..24];
+        var chargeId = ChargeIdFor(idempotencyKey);
         var now = time.GetUtcNow();
-        await _table.UpsertEntityAsync(new SandboxChargeEntity
-        {
-            PartitionKey = OpenPartition, RowKey = chargeId, PurchaseId = request.PurchaseId, ShareRowKey = request.ShareRowKey, AuthorizedAt = now,
-        }, TableUpdateMode.Replace, ct);
         try
         {
             await _table.AddEntityAsync(new SandboxChargeEntity
@@ -51,12 +45,16 @@ public sealed class SandboxCardGateway(StorageClients storage, TimeProvider time
     public Task VoidAsync(string chargeId, CancellationToken ct) =>
         SettleAsync(chargeId, SandboxChargeEntity.Voided, SandboxChargeEntity.Captured, ct);
 
-    public async IAsyncEnumerable<OpenAuthorization> ListOpenAuthorizationsAsync(DateTimeOffset before, [EnumeratorCancellation] CancellationToken ct)
+    public async Task<string?> FindAuthorizationAsync(string idempotencyKey, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {OpenPartition} and AuthorizedAt lt {before}");
-        await foreach (var row in _table.QueryAsync<SandboxChargeEntity>(filter, cancellationToken: ct))
-            yield return new OpenAuthorization(row.RowKey, row.PurchaseId, row.ShareRowKey, row.AuthorizedAt);
+        var chargeId = ChargeIdFor(idempotencyKey);
+        var read = await _table.GetEntityIfExistsAsync<SandboxChargeEntity>(chargeId, SandboxChargeEntity.Row, cancellationToken: ct);
+        return read.HasValue ? chargeId : null;
     }
+
+    // The charge id derives from the idempotency key: a retried authorize finds the first one.
+    private static string ChargeIdFor(string idempotencyKey) =>
+        "ch_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..24];
 
     /// <summary>The ledger of one purchase, for tests and operators. Not on any request path:
     /// it filters the whole sandbox table.</summary>
@@ -75,9 +73,9 @@ public sealed class SandboxCardGateway(StorageClients storage, TimeProvider time
         while (true)
         {
             var read = await _table.GetEntityIfExistsAsync<SandboxChargeEntity>(chargeId, SandboxChargeEntity.Row, cancellationToken: ct);
-            if (!read.HasValue) break; // an open marker whose authorization never landed
+            if (!read.HasValue) return; // never authorized
             var charge = read.Value!;
-            if (charge.State == target) break;
+            if (charge.State == target) return;
             if (charge.State == opposite)
                 throw new InvalidOperationException($"Charge {chargeId} is {opposite}; it cannot become {target}.");
             charge.State = target;
@@ -86,12 +84,10 @@ public sealed class SandboxCardGateway(StorageClients storage, TimeProvider time
             try
             {
                 await _table.UpdateEntityAsync(charge, charge.ETag, TableUpdateMode.Replace, ct);
-                break;
+                return;
             }
             catch (RequestFailedException e) when (StorageErrors.IsConflict(e)) { }
         }
-        try { await _table.DeleteEntityAsync(OpenPartition, chargeId, cancellationToken: ct); }
-        catch (RequestFailedException e) when (e.Status == 404) { }
     }
 }
 

@@ -13,7 +13,9 @@ public static class CancelPurchase
     public const int MaxReasonLength = 500;
 
     public static async Task<Results<Ok<PurchaseView>, ProblemHttpResult>> HandleAsync(
-        string id, HttpRequest request, Merchant merchant, PurchaseTable purchases, TransitionCommitter commits, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, Merchant merchant, PurchaseTable purchases, TransitionCommitter commits, LifecycleSignals lifecycle,
+        PurchaseFaults faults,
+        TimeProvider time, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(request, ct);
         if (body is null) return JsonBody.TooLarge();
@@ -21,19 +23,27 @@ public static class CancelPurchase
         if (input?.Reason is { Length: > MaxReasonLength })
             return ApiProblem.Validation("reason", $"At most {MaxReasonLength} characters.");
 
-        // A concurrent pledge, cancel or deadline makes our conditional write fail: re-read and decide again.
+        // A concurrent pledge, cancel or deadline makes our conditional write fail: re-read and decide
+        // again. A conflict can also be our own write, landed and then retried by the storage SDK:
+        // the request id on the row recognises it.
+        var requestId = Guid.NewGuid().ToString("N");
         while (true)
         {
             var purchase = await PurchasesApi.FindAsync(id, merchant, purchases, ct);
             if (purchase is null) return ApiProblem.NotFound("purchase");
             var now = time.GetUtcNow();
+            if (purchase.LastRequestId == requestId) return TypedResults.Ok(PurchaseView.From(purchase, now));
             if (PurchaseRules.WhyNotBeforePledge(purchase, now, "cancelled") is { } why) return ApiProblem.NotModifiable(why);
 
+            // Before the commit, so the orchestration follows the cancel even if we die right after it.
+            await lifecycle.NudgeAsync(purchase.PartitionKey, Nudge.ForCancel(), ct);
             purchase.CancelReason = input?.Reason;
+            purchase.LastRequestId = requestId;
             var change = Transitions.Fail(purchase, [], FailureReasons.Cancelled, now, now);
             try
             {
                 await commits.SubmitAsync(change, ct);
+                faults.AfterCommit?.Invoke(id);
                 return TypedResults.Ok(PurchaseView.From(purchase, now));
             }
             catch (Exception e) when (StorageErrors.IsConflict(e)) { }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PledgFunctions.Errors;
@@ -10,14 +9,13 @@ using PledgFunctions.Telemetry;
 
 namespace PledgFunctions.Purchases;
 
-/// <summary><c>POST /api/purchases</c>, with the contract's Idempotency-Key semantics.</summary>
+/// <summary><c>POST /api/purchases</c>. Its Idempotency-Key is handled by <see cref="IdempotencyFilter"/>,
+/// which reserves the purchase id a retry of the same key must reuse.</summary>
 public static class CreatePurchase
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
+    public sealed record Services(PurchaseCreator Creator, WebhookUrlGuard WebhookUrls, TimeProvider Time);
 
-    public sealed record Services(PurchaseCreator Creator, IdempotencyStore Idempotency, WebhookUrlGuard WebhookUrls, TimeProvider Time);
-
-    public static async Task<Results<RawJsonResult, ProblemHttpResult>> HandleAsync(
+    public static async Task<Results<Created<PurchaseView>, ProblemHttpResult>> HandleAsync(
         HttpRequest request, Merchant merchant, [AsParameters] Services services, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(request, ct);
@@ -28,48 +26,11 @@ public static class CreatePurchase
             errors["notificationUrl"] = [refusal];
         if (errors.Count > 0) return ApiProblem.Validation(errors);
 
-        var key = request.Headers.TryGetValue(IdempotencyHeader, out var values) ? values.ToString() : null;
-        if (key is not null && !IdempotencyStore.IsValidKey(key))
-            return ApiProblem.Validation(IdempotencyHeader, "Must be 1 to 255 visible ASCII characters.");
-
         var now = services.Time.GetUtcNow();
-        var purchaseId = PurchaseKeys.NewPurchaseId(now);
-        var bodyHash = IdempotencyStore.Hash(body);
-        Azure.ETag claim = default;
-        if (key is not null)
-        {
-            switch (await services.Idempotency.BeginAsync(merchant.Id, key, bodyHash, purchaseId, ct))
-            {
-                case IdempotencyOutcome.Replay replay:
-                    return new RawJsonResult(replay.Status, replay.Body, replay.Location, replayed: true);
-                case IdempotencyOutcome.Mismatch:
-                    return ApiProblem.IdempotencyKeyReused();
-                case IdempotencyOutcome.InFlight:
-                    request.HttpContext.Response.Headers.RetryAfter = "1";
-                    return ApiProblem.IdempotencyKeyInUse();
-                case IdempotencyOutcome.Proceed proceed:
-                    (purchaseId, claim) = (proceed.PurchaseId, proceed.Claim);
-                    break;
-            }
-        }
-
+        var purchaseId = IdempotencyFilter.ReservedPurchaseId(request.HttpContext) ?? PurchaseKeys.NewPurchaseId(now);
         var entity = services.Creator.NewEntity(purchaseId, merchant, input, services.Creator.BaseUrlFor(request), now);
-        PurchaseEntity stored;
-        try
-        {
-            stored = await services.Creator.CreateAsync(entity, ct);
-        }
-        catch when (key is not null)
-        {
-            await services.Idempotency.ReleaseAsync(merchant.Id, key, claim, bodyHash, purchaseId, now);
-            throw;
-        }
+        var stored = await services.Creator.CreateAsync(entity, ct);
         PledgMetrics.PurchaseCreated(stored.Currency);
-        var json = JsonSerializer.Serialize(PurchaseView.From(stored, now), JsonBody.ResponseOptions);
-        var location = $"/api/purchases/{stored.PartitionKey}";
-        if (key is not null)
-            await services.Idempotency.CompleteAsync(merchant.Id, key, claim, bodyHash, stored.PartitionKey,
-                StatusCodes.Status201Created, json, location, now, ct);
-        return new RawJsonResult(StatusCodes.Status201Created, json, location, replayed: false);
+        return TypedResults.Created($"/api/purchases/{stored.PartitionKey}", PurchaseView.From(stored, now));
     }
 }

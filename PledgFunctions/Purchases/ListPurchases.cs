@@ -9,7 +9,8 @@ using PledgFunctions.Validation;
 
 namespace PledgFunctions.Purchases;
 
-/// <summary><c>GET /api/purchases</c>: the merchant's index partition read newest first, each
+/// <summary><c>GET /api/purchases</c>: the merchant's index partition (or, filtered by organizer, that
+/// email's partition) read newest first, each
 /// purchase read by a point read (its state is never copied into the index, so it is never stale).</summary>
 public static class ListPurchases
 {

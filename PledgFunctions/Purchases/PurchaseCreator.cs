@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PledgFunctions.Errors;
 using PledgFunctions.Hosting;
+using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
 using PledgFunctions.Storage;
 using PledgFunctions.Validation;
@@ -9,13 +10,12 @@ using PledgFunctions.Validation;
 namespace PledgFunctions.Purchases;
 
 /// <summary>Writes a new purchase. Everything that points at the purchase goes first, together
-/// (the merchant index row, the due-index row and the deadline timer): if we die before the
-/// purchase row lands they point at nothing, and listing skips such a row while the timer and the
-/// sweep drop theirs. Then the purchase row, the commit point. So a purchase never exists without
-/// its timer and its safety net, at two sequential round trips.</summary>
+/// (the merchant index row and the purchase's orchestration, which holds its deadline timer): if we
+/// die before the purchase row lands they point at nothing, and listing skips such a row while the
+/// orchestration ends by itself. Then the purchase row, the commit point. So a purchase never exists
+/// without its deadline, at two sequential round trips.</summary>
 public sealed class PurchaseCreator(
-    PurchaseTable purchases, MerchantIndexTable merchantIndex, DueIndexTable dueIndex, TimerQueue timers,
-    IOptions<PledgOptions> options)
+    PurchaseTable purchases, MerchantIndexTable merchantIndex, LifecycleSignals lifecycle, IOptions<PledgOptions> options)
 {
     public PurchaseEntity NewEntity(string purchaseId, Merchant merchant, CreatePurchaseRequest request, string baseUrl, DateTimeOffset now) => new()
     {
@@ -41,8 +41,7 @@ public sealed class PurchaseCreator(
     {
         await Task.WhenAll(
             merchantIndex.AddAsync(purchase.MerchantId, purchase.PartitionKey, Emails.Normalize(purchase.OrganizerEmail), purchase.CreatedAt, ct),
-            dueIndex.AddAsync(purchase.PartitionKey, purchase.Deadline, ct),
-            timers.ScheduleAsync(purchase.PartitionKey, purchase.Deadline, ct));
+            lifecycle.StartAsync(purchase.PartitionKey, ct));
         try
         {
             await purchases.InsertAsync(purchase, ct);
@@ -50,8 +49,8 @@ public sealed class PurchaseCreator(
         }
         catch (Exception e) when (StorageErrors.IsConflict(e))
         {
-            // Taken over from an attempt that died after its insert: the purchase it created stands
-            // (its own deadline is earlier than the timer just armed, which then finds it overdue).
+            // Taken over from an attempt that died after its insert: the purchase it created stands,
+            // with the orchestration that attempt started.
             return await purchases.GetPurchaseAsync(purchase.PartitionKey, ct)
                 ?? throw new InvalidOperationException($"Purchase {purchase.PartitionKey} conflicted but cannot be read.");
         }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
+using PledgFunctions.OpenApi;
+using PledgFunctions.OpenApi.Contract;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Purchases;
@@ -10,6 +12,9 @@ namespace PledgFunctions.Purchases;
 /// <summary>The merchant API: <c>/api/purchases</c>, authenticated with a Bearer API key.</summary>
 public static class PurchasesApi
 {
+    private const string IdempotencyDescription =
+        "Optional header Idempotency-Key (1-255 visible ASCII characters): the same key, route and body replay the first response.";
+
     public static IEndpointRouteBuilder MapPurchases(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/purchases").RequireMerchant().WithTags("Purchases")
@@ -18,35 +23,53 @@ public static class PurchasesApi
 
         group.MapPost("/", CreatePurchase.HandleAsync).WithName("CreatePurchase")
             .WithSummary("Create a purchase")
-            .WithDescription("Optional header Idempotency-Key (1-255 visible ASCII characters): the same key and body replay the first response.")
+            .WithDescription(IdempotencyDescription)
             .Accepts<CreatePurchaseRequest>("application/json")
-            .Produces<PurchaseView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapGet("/", ListPurchases.HandleAsync).WithName("ListPurchases").WithSummary("List purchases, newest first");
-        group.MapGet("/{id}", GetAsync).WithName("GetPurchase").WithSummary("Get a purchase");
-        group.MapGet("/{id}/status", GetStatusAsync).WithName("GetPurchaseStatus").WithSummary("Get a purchase's state");
+            .WithIdempotency()
+            .WithIdempotencyKey();
+        group.MapGet("/", ListPurchases.HandleAsync).WithName("ListPurchases").WithSummary("List purchases, newest first")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/{id}", GetAsync).WithName("GetPurchase").WithSummary("Get a purchase")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/status", GetStatusAsync).WithName("GetPurchaseStatus").WithSummary("Get a purchase's state")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPatch("/{id}", EditPurchase.HandleAsync).WithName("EditPurchase")
+            .WithSummary("Edit a purchase before the organizer pays")
+            .WithDescription("Any of amount, currency, cart, reference, notificationUrl; null clears cart, reference or notificationUrl.")
+            .Accepts<PatchPurchaseRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblemCodes(StatusCodes.Status409Conflict, ProblemCodes.PurchaseNotModifiable)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithIdempotency()
+            .WithIdempotencyKey();
         group.MapPost("/{id}/cancel", CancelPurchase.HandleAsync).WithName("CancelPurchase")
-            .WithSummary("Cancel a purchase before the organizer has paid")
-            .Accepts<CancelPurchaseRequest>("application/json");
+            .WithSummary("Cancel a purchase that is still INITIALIZED")
+            .Accepts<CancelPurchaseRequest>(isOptional: true, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblemCodes(StatusCodes.Status409Conflict, ProblemCodes.PurchaseNotModifiable)
+            .WithIdempotency()
+            .WithIdempotencyKey();
         return routes;
     }
 
     public static async Task<Results<Ok<PurchaseView>, ProblemHttpResult>> GetAsync(
-        string id, Merchant merchant, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+        string id, Merchant merchant, PurchaseTable purchases, DeadlineEnforcer deadlines, TimeProvider time, CancellationToken ct)
     {
         var purchase = await FindAsync(id, merchant, purchases, ct);
         if (purchase is null) return ApiProblem.NotFound("purchase");
+        purchase = await deadlines.EnforceAsync(purchase, ct);
         return TypedResults.Ok(PurchaseView.From(purchase, time.GetUtcNow()));
     }
 
     public static async Task<Results<Ok<StatusView>, ProblemHttpResult>> GetStatusAsync(
-        string id, Merchant merchant, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+        string id, Merchant merchant, PurchaseTable purchases, DeadlineEnforcer deadlines, TimeProvider time, CancellationToken ct)
     {
         var purchase = await FindAsync(id, merchant, purchases, ct);
         if (purchase is null) return ApiProblem.NotFound("purchase");
+        purchase = await deadlines.EnforceAsync(purchase, ct);
         return TypedResults.Ok(new StatusView(PurchaseRules.Effective(purchase, time.GetUtcNow()).State));
     }
 

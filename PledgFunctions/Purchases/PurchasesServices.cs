@@ -6,6 +6,7 @@ public static class PurchasesServices
     {
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<PurchaseCreator>();
+        services.AddSingleton<PurchaseFaults>();
         return services;
     }
 }

@@ -6,7 +6,10 @@ using PledgFunctions.Merchants;
 namespace PledgFunctions.RateLimiting;
 
 /// <summary>Who "one client" is: a known merchant API key (by its SHA-256, the key itself is never
-/// kept), otherwise the remote address. Only the public API and pages are limited: health probes
+/// kept), otherwise the client's address. Decided before authentication and from memory only, so a
+/// request with an unknown key is charged to its address before it costs a storage read, and a
+/// flood of random keys from one address is refused without reaching storage while known merchants
+/// keep their own buckets. Only the public API and pages are limited: health probes
 /// keep working while a client is throttled, and the Functions host's own invocations (timers,
 /// deliveries) are never refused.</summary>
 public static class ClientPartitions
@@ -14,12 +17,12 @@ public static class ClientPartitions
     private static readonly PathString[] Limited = ["/api", "/pay"];
     private static readonly PathString Health = "/api/health";
 
-    public static PartitionedRateLimiter<HttpContext> Create(RateLimitOptions options)
+    public static PartitionedRateLimiter<HttpContext> Create(RateLimitOptions options, MerchantStore merchants)
     {
         var bucket = BucketOf(options);
         return PartitionedRateLimiter.Create<HttpContext, string>(context =>
             IsLimited(context.Request.Path)
-                ? RateLimitPartition.GetTokenBucketLimiter(ClientOf(context, options.ClientAddressHeader), _ => bucket)
+                ? RateLimitPartition.GetTokenBucketLimiter(ClientOf(context, options.ClientAddressHeader, merchants.IsKnownKeyHash), _ => bucket)
                 : RateLimitPartition.GetNoLimiter("exempt"));
     }
 
@@ -40,11 +43,11 @@ public static class ClientPartitions
 
     public static bool IsLimited(PathString path) => !path.StartsWithSegments(Health) && Limited.Any(path.StartsWithSegments);
 
-    /// <summary>"key:" + SHA-256 of the API key when authentication accepted it; "ip:" + address otherwise.</summary>
-    public static string ClientOf(HttpContext context, string? addressHeader)
+    /// <summary>"key:" + SHA-256 of the API key when it is a known merchant key; "ip:" + address otherwise.</summary>
+    public static string ClientOf(HttpContext context, string? addressHeader, Func<string, bool> isKnownKeyHash)
     {
-        if (context.User.Identity is { IsAuthenticated: true } && BearerKey(context.Request) is { } key)
-            return "key:" + MerchantStore.HashKey(key);
+        if (BearerKey(context.Request) is { Length: > 0 } key && MerchantStore.HashKey(key) is var hash && isKnownKeyHash(hash))
+            return "key:" + hash;
         return "ip:" + AddressOf(context, addressHeader);
     }
 
@@ -54,14 +57,15 @@ public static class ClientPartitions
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 
-    /// <summary>IPv6 clients are grouped by /64: one subscriber usually holds a whole /64 and could
+    /// <summary>The last entry of the forwarded header (the one the nearest proxy wrote), with or
+    /// without a port; IPv6 clients are grouped by /64: one subscriber usually holds a whole /64 and could
     /// otherwise take a fresh bucket per address.</summary>
     private static string AddressOf(HttpContext context, string? header)
     {
         var address = context.Connection.RemoteIpAddress;
         if (header is not null && context.Request.Headers[header].LastOrDefault() is { } forwarded
-            && IPAddress.TryParse(forwarded.Split(',')[^1].Trim(), out var last))
-            address = last;
+            && IPEndPoint.TryParse(forwarded.Split(',')[^1].Trim(), out var last))
+            address = last.Address; // Azure's front ends write "address:port"; the port changes per connection
         if (address is null) return "unknown";
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using PledgFunctions.Errors;
+using PledgFunctions.Merchants;
 
 namespace PledgFunctions.RateLimiting;
 
@@ -14,19 +15,20 @@ public static class RateLimits
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>>(new RateLimitOptionsValidator(Environment.GetEnvironmentVariable));
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, MerchantStore>((limiter, limits, merchants) =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RejectAsync;
-            if (limits.Value.Enabled) limiter.GlobalLimiter = ClientPartitions.Create(limits.Value);
+            if (limits.Value.Enabled) limiter.GlobalLimiter = ClientPartitions.Create(limits.Value, merchants);
         });
         return services;
     }
 
-    /// <summary>After authentication, so a known merchant key gets its own bucket while requests with
-    /// an unknown key share their address's bucket (sending random keys buys no extra budget).</summary>
+    /// <summary>Before authentication, so a request over its budget never costs a storage read: a known
+    /// merchant key (known from memory) gets its own bucket, requests with an unknown key share their
+    /// address's bucket (sending random keys buys no extra budget and no storage reads).</summary>
     public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
     {
         app.UseRateLimiter();

@@ -14,7 +14,7 @@ namespace PledgFunctions.Shares;
 /// other authorization is voided.</summary>
 public static class PayShare
 {
-    public sealed record Services(PurchaseTable Purchases, TransitionCommitter Commits, ChargeFlow Charges, TimeProvider Time);
+    public sealed record Services(PurchaseTable Purchases, TransitionCommitter Commits, ChargeFlow Charges, LifecycleSignals Lifecycle, TimeProvider Time);
 
     public static async Task<Results<Ok<PayResult>, ProblemHttpResult>> HandleAsync(
         string shareToken, HttpRequest request, [AsParameters] Services services, CancellationToken ct)
@@ -29,8 +29,12 @@ public static class PayShare
         if (errors.Count > 0) return ApiProblem.Validation(errors);
         if (Refusal(purchase, share, services.Time.GetUtcNow()) is { } refused) return refused;
 
+        // Announced before the card is touched: a crash anywhere after this leaves the orchestration
+        // knowing which authorization to settle.
+        var authorizationKey = ChargeFlow.NewAuthorizationKey();
+        await services.Lifecycle.NudgeAsync(purchase.PartitionKey, Nudge.ForCharge(authorizationKey), ct);
         var outcome = await services.Charges.RunAsync(
-            new AuthorizationRequest(share.Amount, purchase.Currency, card!, purchase.PartitionKey, share.RowKey),
+            new AuthorizationRequest(share.Amount, purchase.Currency, card!, purchase.PartitionKey, share.RowKey), authorizationKey,
             chargeId => CommitAsync((purchase, share), card!, chargeId, services, ct), ct);
         return outcome switch
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
+using PledgFunctions.OpenApi;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
 
@@ -20,15 +21,18 @@ public static class SharesApi
             .Accepts<PayRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblemCodes(StatusCodes.Status409Conflict, ProblemCodes.ShareAlreadyPaid, ProblemCodes.PurchaseNotModifiable)
+            .ProducesProblemCodes(StatusCodes.Status503ServiceUnavailable, ProblemCodes.StorageUnavailable, ProblemCodes.PaymentInterrupted);
         return routes;
     }
 
     public static async Task<Results<Ok<ShareDetails>, ProblemHttpResult>> GetAsync(
-        string shareToken, PurchaseTable purchases, TimeProvider time, CancellationToken ct)
+        string shareToken, PurchaseTable purchases, DeadlineEnforcer deadlines, TimeProvider time, CancellationToken ct)
     {
         var found = await FindAsync(shareToken, purchases, ct);
         if (found is not var (purchase, share)) return ApiProblem.NotFound("share");
+        if (PurchaseRules.IsOverdue(purchase, time.GetUtcNow()) && await deadlines.ReadAsync(purchase.PartitionKey, ct) is { } enforced)
+            (purchase, share) = (enforced.Purchase, enforced.Shares.First(s => s.RowKey == share.RowKey));
         return TypedResults.Ok(ShareDetails.From(purchase, share, time.GetUtcNow()));
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
 
@@ -24,7 +25,22 @@ public sealed class EventEntity : ITableEntity
     public string MerchantId { get; set; } = "";
     public string NotificationUrl { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
-    public string Body { get; set; } = "";
+    /// <summary>The JSON sent to the merchant, stored as UTF-8 in <c>Body0</c>..<c>Body3</c>
+    /// (see <see cref="Utf8Chunks"/>): the Purchase it carries may hold a worst-case cart.</summary>
+    [IgnoreDataMember]
+    public string Body
+    {
+        get => Utf8Chunks.Join(Body0, Body1, Body2, Body3) ?? "";
+        set
+        {
+            var c = Utf8Chunks.Split(value, 4);
+            (Body0, Body1, Body2, Body3) = (c[0], c[1], c[2], c[3]);
+        }
+    }
+    public byte[]? Body0 { get; set; }
+    public byte[]? Body1 { get; set; }
+    public byte[]? Body2 { get; set; }
+    public byte[]? Body3 { get; set; }
 
     public string Status { get; set; } = Pending;
     public int Attempts { get; set; }

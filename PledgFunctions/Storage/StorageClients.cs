@@ -1,13 +1,13 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
-using Azure.Storage.Queues;
 
 namespace PledgFunctions.Storage;
 
-/// <summary>The account's table and queue clients, built once from <c>AzureWebJobsStorage</c>
-/// the way the Functions host reads it: a connection string, or identity-based
-/// (<c>AzureWebJobsStorage__accountName</c> / <c>__tableServiceUri</c> / <c>__queueServiceUri</c>).</summary>
+/// <summary>The account's table clients, built once from <c>AzureWebJobsStorage</c> the way the
+/// Functions host reads it: a connection string, or identity-based
+/// (<c>AzureWebJobsStorage__accountName</c> / <c>__tableServiceUri</c>). The engine's task hub uses
+/// the same account (tables, queues and blobs: Engine/EngineStorage.cs).</summary>
 public sealed class StorageClients
 {
     public const string ConnectionKey = "AzureWebJobsStorage";
@@ -15,15 +15,11 @@ public sealed class StorageClients
     public StorageClients(IConfiguration configuration, StorageOperationCounter counter)
     {
         var section = configuration.GetSection(ConnectionKey);
-        // Like the Functions host: a connection string, else identity-based settings, else local development storage.
-        var identityBased = section["accountName"] is not null || section["tableServiceUri"] is not null;
-        var connectionString = section.Value ?? (identityBased ? null : "UseDevelopmentStorage=true");
+        var connectionString = ConnectionStringOf(section);
         TableServiceClient gatewayTables;
         var tableOptions = Configure(new TableClientOptions(), counter);
         // The sandbox gateway stands in for an outside card network: its calls are not ours to count.
         var gatewayOptions = Configure(new TableClientOptions(), counter: null);
-        // Plain-text messages: host.json sets the Functions queue extension to messageEncoding "none" to match.
-        var queueOptions = Configure(new QueueClientOptions(), counter);
 
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
@@ -31,21 +27,18 @@ public sealed class StorageClients
             // Azurite on free ports) is never auto-started.
             IsDevelopmentStorage = connectionString.Trim().Equals("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase);
             Tables = new TableServiceClient(connectionString, tableOptions);
-            Queues = new QueueServiceClient(connectionString, queueOptions);
             gatewayTables = new TableServiceClient(connectionString, gatewayOptions);
         }
         else
         {
             var account = section["accountName"];
             var tableUri = section["tableServiceUri"] ?? (account is null ? null : $"https://{account}.table.core.windows.net");
-            var queueUri = section["queueServiceUri"] ?? (account is null ? null : $"https://{account}.queue.core.windows.net");
-            if (tableUri is null || queueUri is null)
+            if (tableUri is null)
                 throw new InvalidOperationException(
                     $"Set {ConnectionKey} to a connection string, or {ConnectionKey}__accountName for identity-based access.");
             // Same credential selection as the Functions host: managed identity in Azure, developer login locally.
             var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = section["clientId"] });
             Tables = new TableServiceClient(new Uri(tableUri), credential, tableOptions);
-            Queues = new QueueServiceClient(new Uri(queueUri), credential, queueOptions);
             gatewayTables = new TableServiceClient(new Uri(tableUri), credential, gatewayOptions);
         }
 
@@ -53,30 +46,26 @@ public sealed class StorageClients
         Merchants = Tables.GetTableClient("Merchants");
         MerchantPurchases = Tables.GetTableClient("MerchantPurchases");
         Idempotency = Tables.GetTableClient("Idempotency");
-        DueIndex = Tables.GetTableClient("DueIndex");
         SandboxGateway = gatewayTables.GetTableClient("SandboxGateway");
-        DeadlineTimers = Queues.GetQueueClient(QueueNames.DeadlineTimers);
-        DeadlineTimersPoison = Queues.GetQueueClient(QueueNames.DeadlineTimers + "-poison");
-        WebhookDeliveries = Queues.GetQueueClient(QueueNames.WebhookDeliveries);
-        WebhookDeliveriesPoison = Queues.GetQueueClient(QueueNames.WebhookDeliveries + "-poison");
     }
 
     public bool IsDevelopmentStorage { get; }
     public TableServiceClient Tables { get; }
-    public QueueServiceClient Queues { get; }
     public TableClient Purchases { get; }
     public TableClient Merchants { get; }
     public TableClient MerchantPurchases { get; }
     public TableClient Idempotency { get; }
-    public TableClient DueIndex { get; }
     public TableClient SandboxGateway { get; }
-    public QueueClient DeadlineTimers { get; }
-    public QueueClient DeadlineTimersPoison { get; }
-    public QueueClient WebhookDeliveries { get; }
-    public QueueClient WebhookDeliveriesPoison { get; }
 
-    public IEnumerable<TableClient> AllTables => [Purchases, Merchants, MerchantPurchases, Idempotency, DueIndex, SandboxGateway];
-    public IEnumerable<QueueClient> AllQueues => [DeadlineTimers, DeadlineTimersPoison, WebhookDeliveries, WebhookDeliveriesPoison];
+    public IEnumerable<TableClient> AllTables => [Purchases, Merchants, MerchantPurchases, Idempotency, SandboxGateway];
+
+    /// <summary>Like the Functions host: a connection string, else null for identity-based settings
+    /// (<c>__accountName</c>, <c>__tableServiceUri</c>...), else local development storage.</summary>
+    public static string? ConnectionStringOf(IConfigurationSection section)
+    {
+        var identityBased = section["accountName"] is not null || section["tableServiceUri"] is not null;
+        return section.Value ?? (identityBased ? null : "UseDevelopmentStorage=true");
+    }
 
     // A storage outage must surface as 503 within seconds, not after the SDK's default
     // 100 s network timeout and three exponential retries.
@@ -89,10 +78,4 @@ public sealed class StorageClients
         if (counter is not null) options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
         return options;
     }
-}
-
-public static class QueueNames
-{
-    public const string DeadlineTimers = "deadline-timers";
-    public const string WebhookDeliveries = "webhook-deliveries";
 }

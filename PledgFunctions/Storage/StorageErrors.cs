@@ -29,6 +29,9 @@ public static class StorageErrors
         AggregateException a => a.InnerExceptions.All(IsUnavailable),
         RequestFailedException r => r.Status == 0 || r.Status >= 500 || IsMissingResource(r),
         HttpRequestException or SocketException or TimeoutException or IOException => true,
+        // The Durable Task engine's sidecar passes a storage failure on as a gRPC error.
+        Grpc.Core.RpcException rpc => rpc.StatusCode is Grpc.Core.StatusCode.Unavailable or Grpc.Core.StatusCode.Unknown
+            or Grpc.Core.StatusCode.Internal or Grpc.Core.StatusCode.DeadlineExceeded,
         // The Azure SDK's network timeout is a TaskCanceledException wrapping the cancelled socket
         // read (IOException); a bare cancellation (the caller's own token) has no such cause.
         TaskCanceledException t => t.InnerException is TimeoutException || t.InnerException is not null && IsUnavailable(t.InnerException),

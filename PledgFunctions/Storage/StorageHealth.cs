@@ -45,7 +45,7 @@ public sealed class StorageHealth(StorageClients storage)
 
     public Task<bool> WaitForReinitializeRequestAsync(TimeSpan timeout, CancellationToken ct) => _reinitialize.WaitAsync(timeout, ct);
 
-    /// <summary>One cheap point read of each service, bounded to a few seconds.</summary>
+    /// <summary>One cheap point read, bounded to a few seconds.</summary>
     public async Task<bool> CheckAsync(CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -53,7 +53,6 @@ public sealed class StorageHealth(StorageClients storage)
         try
         {
             await storage.Purchases.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("health", "health", cancellationToken: timeout.Token);
-            await storage.DeadlineTimers.GetPropertiesAsync(timeout.Token);
             return Initialized;
         }
         catch (Exception e) when (StorageErrors.IsUnavailable(e) || e is OperationCanceledException && !ct.IsCancellationRequested)

@@ -10,8 +10,6 @@ public static class StorageServices
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<PurchaseTable>();
         services.AddSingleton<MerchantIndexTable>();
-        services.AddSingleton<DueIndexTable>();
-        services.AddSingleton<TimerQueue>();
         return services;
     }
 }

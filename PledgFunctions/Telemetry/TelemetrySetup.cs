@@ -9,9 +9,11 @@ namespace PledgFunctions.Telemetry;
 
 /// <summary>OpenTelemetry traces and metrics: incoming requests (and so every Functions
 /// invocation, which arrives as a request carrying the host's <c>traceparent</c>), outgoing
-/// HttpClient calls (webhooks), the Azure SDK's storage calls and our meters. Exported to
-/// Application Insights when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set, to the console in
-/// Development, nowhere otherwise (tests add their own exporter).</summary>
+/// HttpClient calls (webhooks), the Azure SDK's storage calls and our meters. Exported over OTLP
+/// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, to Application Insights when
+/// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set, nowhere otherwise (tests add their own
+/// exporter). The console gets log lines only (one per request, see <see cref="RequestLog"/>), not
+/// span dumps.</summary>
 public static class TelemetrySetup
 {
     public const string ServiceName = "PledgFunctions";
@@ -21,8 +23,8 @@ public static class TelemetrySetup
     {
         // The Azure SDK emits its spans (TableClient.GetEntity, QueueClient.SendMessage, ...) only with this switch.
         AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
-        var connectionString = builder.Configuration[ConnectionStringKey] is { Length: > 0 } cs ? cs : null;
-        var console = builder.Environment.IsDevelopment();
+        var exporters = TelemetryExporters.From(builder.Configuration);
+        foreach (var (category, minimum) in TelemetryRedaction.PathLoggingCategories) builder.Logging.AddFilter(category, minimum);
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
@@ -36,16 +38,17 @@ public static class TelemetrySetup
                         o.FilterHttpRequestMessage = _ => !IsInsideAzureSdkCall();
                         o.EnrichWithHttpRequestMessage = (activity, _) => TelemetryRedaction.RedactClientSpan(activity);
                     });
-                if (connectionString is not null) tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = connectionString);
-                if (console) tracing.AddConsoleExporter();
+                // Endpoint, protocol, headers: the exporter reads the OTEL_EXPORTER_OTLP_* settings itself.
+                if (exporters.Otlp) tracing.AddOtlpExporter();
+                if (exporters.AzureMonitorConnectionString is { } cs) tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = cs);
             })
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddMeter(PledgMetrics.MeterName, StorageOperationCounter.MeterName, "PledgFunctions.Lifecycle", "System.Runtime");
-                if (connectionString is not null) metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = connectionString);
-                if (console) metrics.AddConsoleExporter();
+                if (exporters.Otlp) metrics.AddOtlpExporter();
+                if (exporters.AzureMonitorConnectionString is { } cs) metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = cs);
             });
         return builder;
     }

@@ -1,3 +1,5 @@
+using Microsoft.DurableTask;
+
 namespace PledgFunctions.Webhooks;
 
 /// <summary>When a failed delivery is tried again: <c>Pledg:Webhooks:FirstRetryDelay</c> after the
@@ -16,4 +18,9 @@ public static class RetrySchedule
         var delay = firstRetryDelay * Math.Pow(2, Math.Min(failedAttempt - 1, 20));
         return delay < MaxDelay ? delay : MaxDelay;
     }
+
+    /// <summary>The same schedule as a durable retry policy on <see cref="NotifyMerchant"/>, which
+    /// ends the retries itself (by returning) once the event has been retried for a day.</summary>
+    public static TaskOptions Policy(TimeSpan firstRetryDelay) => TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: int.MaxValue, firstRetryInterval: firstRetryDelay, backoffCoefficient: 2, maxRetryInterval: MaxDelay));
 }

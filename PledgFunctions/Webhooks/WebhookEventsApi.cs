@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
+using PledgFunctions.OpenApi;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Webhooks;
@@ -25,7 +26,8 @@ public static class WebhookEventsApi
         events.MapPost("/{eventId}/redeliver", RedeliverAsync).WithName("RedeliverEvent")
             .WithSummary("Send an event to the notificationUrl once more")
             .WithDescription("Queues one more attempt now, whatever the event's status; retries follow as for the first delivery.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithLocationHeader(StatusCodes.Status202Accepted);
         return routes;
     }
 

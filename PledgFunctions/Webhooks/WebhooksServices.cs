@@ -1,23 +1,15 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using PledgFunctions.Lifecycle;
-
 namespace PledgFunctions.Webhooks;
 
 public static class WebhooksServices
 {
-    /// <summary>Signed merchant notifications from the outbox: the announcer every final
-    /// transition calls, the delivery attempt, the SSRF guard, and (with in-process workers) the
-    /// worker that drives them.</summary>
-    public static IServiceCollection AddWebhooks(this IServiceCollection services, bool inProcessWorkers)
+    /// <summary>Signed merchant notifications from the outbox: the delivery attempt the purchase's
+    /// orchestration retries, redelivery on request, and the SSRF guard.</summary>
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
-        services.AddSingleton<WebhookQueue>();
         services.AddSingleton<EventRows>();
         services.AddSingleton<WebhookUrlGuard>();
         services.AddSingleton<WebhookSender>();
-        services.AddSingleton<WebhookDelivery>();
         services.AddSingleton<WebhookRedelivery>();
-        services.AddSingleton(new WebhookNudges(enabled: inProcessWorkers));
-        services.Replace(ServiceDescriptor.Singleton<IEventAnnouncer, WebhookAnnouncer>());
         services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = WebhookSender.Timeout)
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
@@ -29,7 +21,6 @@ public static class WebhooksServices
                 UseProxy = false,
                 UseCookies = false,
             });
-        if (inProcessWorkers) services.AddHostedService<WebhookWorker>();
         return services;
     }
 }

@@ -1,0 +1,78 @@
+using PledgFunctions.Client.Generated.Models;
+using PledgFunctions.Tests.Infrastructure;
+
+namespace PledgFunctions.Tests.Client;
+
+/// <summary>The merchant's and the pages' flows driven through the generated SDK against the real
+/// service: any drift between the document and what the service answers fails here.</summary>
+public sealed class SdkFlowTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+{
+    private readonly SdkSteps _sdk = new(fixture.Service);
+
+    [Fact]
+    public async Task APurchaseIsCreatedReadListedPledgedAndPaidThroughTheSdk()
+    {
+        var organizer = $"alice-{Guid.NewGuid():N}@example.com";
+        var created = await _sdk.CreateAsync(SdkSteps.NewPurchase(9000, organizer));
+        Assert.Equal(PurchaseState.INITIALIZED, created.State);
+        Assert.Equal(9000, created.Amount);
+        Assert.Equal(Currency.EUR, created.Currency);
+        Assert.Null(created.FailureReason);
+        Assert.Null(created.CompletedAt);
+
+        var read = await _sdk.GetAsync(created.Id!);
+        Assert.Equal(created.Id, read.Id);
+        Assert.Equal(created.Deadline, read.Deadline);
+        Assert.Equal(PurchaseState.INITIALIZED, await _sdk.StatusAsync(created.Id!));
+        var listed = await _sdk.ListAsync(organizer, limit: 10);
+        Assert.Equal(created.Id, Assert.Single(listed.Items!).Id);
+        Assert.Null(listed.NextCursor);
+
+        var checkout = await _sdk.CheckoutAsync(created);
+        Assert.Equal(9000, checkout.Amount);
+        Assert.Empty(checkout.Shares!);
+
+        var pledged = await _sdk.PledgeAsync(created, ["bob@example.com", "carol@example.com"]);
+        Assert.Equal(PurchaseState.INITIALIZED, pledged.State);
+        Assert.Equal([3000L, 3000L, 3000L], pledged.Shares!.Select(s => s.Amount!.Value));
+        Assert.Null(pledged.Shares![0].ShareUrl);
+
+        var bob = pledged.Shares[1];
+        var share = await _sdk.ShareAsync(bob);
+        Assert.Equal((bob.Email, 3000L, PurchaseState.INITIALIZED), (share.Email, share.Amount!.Value, share.State!.Value));
+        Assert.Equal(PurchaseState.INITIALIZED, (await _sdk.PayAsync(bob)).PurchaseState);
+        var last = await _sdk.PayAsync(pledged.Shares[2]);
+        Assert.Equal((PurchaseState.SUCCESSFULL, PurchaseState.SUCCESSFULL), (last.State!.Value, last.PurchaseState!.Value));
+
+        var done = await _sdk.GetAsync(created.Id!);
+        Assert.Equal(PurchaseState.SUCCESSFULL, done.State);
+        Assert.NotNull(done.CompletedAt);
+        Assert.Equal(["bob@example.com", "carol@example.com"], done.PledgerEmails);
+    }
+
+    [Fact]
+    public async Task ACancelledPurchaseIsFailedAndCancellingAgainThrowsPurchaseNotModifiable()
+    {
+        var purchase = await _sdk.CreateAsync();
+        var cancelled = await _sdk.CancelAsync(purchase.Id!, "customer changed their mind");
+        Assert.Equal((PurchaseState.FAILED, FailureReason.Cancelled), (cancelled.State!.Value, cancelled.FailureReason!.Value));
+
+        var again = await Assert.ThrowsAsync<Problem>(() => _sdk.CancelAsync(purchase.Id!));
+        Assert.Equal(409, again.ResponseStatusCode);
+        Assert.Equal(ProblemCode.Purchase_not_modifiable, again.Code);
+        var pledge = await Assert.ThrowsAsync<Problem>(() => _sdk.PledgeAsync(purchase, []));
+        Assert.Equal(ProblemCode.Purchase_not_modifiable, pledge.Code);
+    }
+
+    [Fact]
+    public async Task APurchaseWithoutPledgersSucceedsAtOnceAndItsEventIsListed()
+    {
+        var request = SdkSteps.NewPurchase();
+        request.NotificationUrl = "http://127.0.0.1:9/pledg-events"; // nothing listens: the event stays listed as pending or retried
+        var purchase = await _sdk.CreateAsync(request);
+        var pledged = await _sdk.PledgeAsync(purchase, []);
+        Assert.Equal(PurchaseState.SUCCESSFULL, pledged.State);
+        var events = await _sdk.EventsAsync(purchase.Id!);
+        Assert.Equal(EventType.PurchaseSucceeded, Assert.Single(events.Items!).Type);
+    }
+}

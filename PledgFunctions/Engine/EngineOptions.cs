@@ -1,0 +1,30 @@
+namespace PledgFunctions.Engine;
+
+/// <summary><c>Pledg:Engine</c>: how the standalone host runs the Durable Task engine. Under the
+/// Functions host the same knobs live in host.json (<c>extensions.durableTask</c>).</summary>
+public sealed class EngineOptions
+{
+    public const string Section = "Pledg:Engine";
+
+    /// <summary>The task hub: its tables, queues and lease blobs are prefixed with this name.</summary>
+    public string TaskHubName { get; set; } = "PledgHub";
+
+    /// <summary>Control-queue partitions; several processes on one hub share them through blob leases.</summary>
+    public int PartitionCount { get; set; } = 4;
+
+    /// <summary>The provider's default (30 s) makes timers and events up to 30 s late; 1 s keeps a
+    /// deadline's FAILED within about a second, at the cost of idle polls (see docs/lifecycle.md).</summary>
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Stable per process: a restarted process with the same id takes its partition leases
+    /// back at once instead of waiting for them to expire. Defaults to the machine name.</summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>How long a dequeued orchestration or activity message stays hidden from other
+    /// workers. The provider renews it while the work runs; after a kill -9 it is what delays the
+    /// work the dead process had in hand (the provider's default is 5 minutes).</summary>
+    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Loopback port of the in-process gRPC sidecar; 0 picks a free one.</summary>
+    public int SidecarPort { get; set; }
+}

@@ -1,0 +1,79 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using DurableTask.AzureStorage;
+using Microsoft.Extensions.Options;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Engine;
+
+/// <summary>The Durable Task engine's Azure Storage provider on the same account as the app
+/// (<c>AzureWebJobsStorage</c>, connection string or identity-based), as the Functions host's
+/// Durable extension uses it. Its requests are counted apart from the app's, so benchmarks can
+/// show the engine's own cost.</summary>
+public sealed class EngineStorage
+{
+    public EngineStorage(IConfiguration configuration, IOptions<EngineOptions> options, EngineOperationCounter counter, ILoggerFactory loggers)
+    {
+        var engine = options.Value;
+        TaskHubName = engine.TaskHubName;
+        var settings = new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = engine.TaskHubName,
+            PartitionCount = engine.PartitionCount,
+            MaxQueuePollingInterval = engine.MaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = engine.QueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = engine.QueueVisibilityTimeout,
+            WorkerId = engine.WorkerId ?? Environment.MachineName,
+            StorageAccountClientProvider = ClientProvider(configuration, counter),
+            LoggerFactory = loggers,
+        };
+        Service = new AzureStorageOrchestrationService(settings);
+    }
+
+    public string TaskHubName { get; }
+
+    public AzureStorageOrchestrationService Service { get; }
+
+    /// <summary>Idempotent; the storage initializer calls it with the app's own tables.</summary>
+    public Task CreateIfNotExistsAsync() => Service.CreateIfNotExistsAsync();
+
+    private static StorageAccountClientProvider ClientProvider(IConfiguration configuration, EngineOperationCounter counter)
+    {
+        var section = configuration.GetSection(StorageClients.ConnectionKey);
+        var blob = Options(new BlobClientOptions(), counter);
+        var queue = Options(new QueueClientOptions(), counter);
+        var table = Options(new TableClientOptions(), counter);
+        var connectionString = StorageClients.ConnectionStringOf(section);
+        if (connectionString is not null)
+            return new StorageAccountClientProvider(
+                StorageServiceClientProvider.ForBlob(connectionString, blob),
+                StorageServiceClientProvider.ForQueue(connectionString, queue),
+                StorageServiceClientProvider.ForTable(connectionString, table));
+        var account = section["accountName"];
+        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = section["clientId"] });
+        Uri Endpoint(string key, string service) => new(section[key] ?? $"https://{account}.{service}.core.windows.net");
+        return new StorageAccountClientProvider(
+            StorageServiceClientProvider.ForBlob(Endpoint("blobServiceUri", "blob"), credential, blob),
+            StorageServiceClientProvider.ForQueue(Endpoint("queueServiceUri", "queue"), credential, queue),
+            StorageServiceClientProvider.ForTable(Endpoint("tableServiceUri", "table"), credential, table));
+    }
+
+    private static T Options<T>(T options, EngineOperationCounter counter) where T : ClientOptions
+    {
+        options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        return options;
+    }
+}
+
+/// <summary>Requests the engine's provider sends (tables, queues, lease blobs), each retry too.</summary>
+public sealed class EngineOperationCounter : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+{
+    private long _total;
+
+    public long Total => Interlocked.Read(ref _total);
+
+    public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _total);
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using DurableTask.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using PledgFunctions.Lifecycle;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Engine;
+
+/// <summary>The Durable Task sidecar of the standalone host: the gRPC service the Functions host
+/// would offer the isolated worker (TaskHubGrpcServer), here served on a loopback h2c port of a
+/// small web host of its own, with the Azure Storage provider behind it. The worker and client in
+/// the main app connect to it exactly as they connect to the host. Its own host, because Kestrel
+/// listeners configured in code would replace the app's <c>--urls</c>.</summary>
+public sealed class SidecarServer(EngineStorage engine, StorageHealth health, ILoggerFactory loggers, ILogger<SidecarServer> logger, int port)
+    : IHostedService, IEngineReadiness, IAsyncDisposable
+{
+    private WebApplication? _sidecar;
+    private Task _starting = Task.CompletedTask;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Port => port;
+
+    public bool IsReady => _ready.Task.IsCompleted;
+
+    /// <summary>Requests that reach the engine wait here (briefly, at start-up only).</summary>
+    public Task WaitAsync(CancellationToken ct) => _ready.Task.WaitAsync(ReadyWithin, ct);
+
+    /// <summary>Past this the request answers 503 (a TimeoutException is "storage unavailable"):
+    /// the sidecar waits for storage, so it is not up while storage is down.</summary>
+    private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(10);
+
+    public string Address => $"http://127.0.0.1:{Port}";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Starts once the task hub exists (StorageInitializer creates it with the app's tables),
+        // so the service comes up and answers 503 while storage is down instead of failing to start.
+        _starting = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        if (!await health.TryWaitUntilInitializedAsync(ct)) return;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<IOrchestrationService>(engine.Service);
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(engine.Service);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        var app = builder.Build();
+        app.MapGrpcService<TaskHubGrpcServer>();
+        await app.StartAsync(ct);
+        _sidecar = app;
+        _ready.TrySetResult();
+        logger.LogInformation("Durable Task engine: task hub {TaskHub} on Azure Storage, sidecar on {Address}", engine.TaskHubName, Address);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        try { await _starting; } catch (OperationCanceledException) { }
+        if (_sidecar is not null) await _sidecar.StopAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_sidecar is not null) await _sidecar.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    public static int FreeLoopbackPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}

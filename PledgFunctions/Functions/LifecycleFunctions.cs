@@ -1,0 +1,31 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using PledgFunctions.Lifecycle;
+using PledgFunctions.Webhooks;
+
+namespace PledgFunctions.Functions;
+
+/// <summary>The orchestrations and activities as the Functions host sees them: one function per
+/// class, named after it, calling the very classes the standalone engine runs (no source generator
+/// is served here, so the wrappers are written by hand).</summary>
+public sealed class LifecycleFunctions(ObservePurchase observe, FailPurchaseAtDeadline failAtDeadline, NotifyMerchant notify)
+{
+    [Function(nameof(PurchaseLifecycle))]
+    public static Task<string> PurchaseLifecycle([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new PurchaseLifecycle().RunAsync(context, context.GetInput<LifecycleInput>()!);
+
+    [Function(nameof(DeliverEvent))]
+    public static Task<string> DeliverEvent([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new DeliverEvent().RunAsync(context, context.GetInput<DeliverEventInput>()!);
+
+    [Function(nameof(ObservePurchase))]
+    public Task<PurchaseObservation> ObservePurchase([ActivityTrigger] ObserveInput input, CancellationToken ct) =>
+        observe.ObserveAsync(input, ct);
+
+    [Function(nameof(FailPurchaseAtDeadline))]
+    public Task<PurchaseObservation> FailPurchaseAtDeadline([ActivityTrigger] ObserveInput input, CancellationToken ct) =>
+        failAtDeadline.FailAsync(input, ct);
+
+    [Function(nameof(NotifyMerchant))]
+    public Task<string> NotifyMerchant([ActivityTrigger] NotifyInput input, CancellationToken ct) => notify.DeliverAsync(input, ct);
+}

@@ -1,0 +1,56 @@
+using DurableTask.Core.Exceptions;
+using Grpc.Core;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using PledgFunctions.Hosting;
+
+namespace PledgFunctions.Lifecycle;
+
+/// <summary>How requests talk to a purchase's orchestration (instance id = purchase id): start it
+/// when the purchase is created, nudge it before a change. The orchestration reads storage to
+/// decide, so these carry no state of their own.</summary>
+public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadiness engine, IOptions<PledgOptions> options)
+{
+    /// <summary>Before the purchase row is inserted, so no purchase exists without its deadline
+    /// timer; an orchestration whose purchase never lands ends by itself.</summary>
+    public async Task StartAsync(string purchaseId, CancellationToken ct)
+    {
+        await engine.WaitAsync(ct);
+        try
+        {
+            await source.Client.ScheduleNewOrchestrationInstanceAsync(nameof(PurchaseLifecycle), new LifecycleInput(purchaseId, options.Value.Webhooks.FirstRetryDelay),
+                new StartOrchestrationOptions(InstanceId: purchaseId).WithDedupeStatuses([.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses]), ct);
+        }
+        catch (Exception e) when (IsAlreadyStarted(e))
+        {
+            // An idempotent retry of the create taking over an earlier attempt: the running one stands.
+        }
+    }
+
+    public async Task NudgeAsync(string purchaseId, Nudge nudge, CancellationToken ct)
+    {
+        await engine.WaitAsync(ct);
+        await source.Client.RaiseEventAsync(purchaseId, Nudge.EventName, nudge, ct);
+    }
+
+    private static bool IsAlreadyStarted(Exception e) =>
+        e is OrchestrationAlreadyExistsException || e is RpcException { StatusCode: StatusCode.AlreadyExists }
+        || e.InnerException is not null && IsAlreadyStarted(e.InnerException);
+}
+
+/// <summary>Completes once the engine accepts calls (the standalone sidecar is up).</summary>
+public interface IEngineReadiness
+{
+    bool IsReady { get; }
+
+    Task WaitAsync(CancellationToken ct);
+}
+
+/// <summary>Under the Functions host the engine is the host's: always there.</summary>
+public sealed class HostedEngine : IEngineReadiness
+{
+    public bool IsReady => true;
+
+    public Task WaitAsync(CancellationToken ct) => Task.CompletedTask;
+}

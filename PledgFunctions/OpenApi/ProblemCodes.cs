@@ -1,0 +1,42 @@
+namespace PledgFunctions.OpenApi;
+
+/// <summary>The contract's error codes, as the document's <c>ProblemCode</c> enum lists them, and
+/// the code each status answers with when a route does not say otherwise.</summary>
+public static class ProblemCodes
+{
+    public const string ValidationError = "validation_error";
+    public const string Unauthorized = "unauthorized";
+    public const string CardDeclined = "card_declined";
+    public const string NotFound = "not_found";
+    public const string PurchaseNotModifiable = "purchase_not_modifiable";
+    public const string ShareAlreadyPaid = "share_already_paid";
+    public const string AlreadyRefunded = "already_refunded";
+    public const string IdempotencyKeyInUse = "idempotency_key_in_use";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string RateLimited = "rate_limited";
+    public const string StorageUnavailable = "storage_unavailable";
+    /// <summary>Not in the contract's table, but answered by pledge and pay (503) when recovery voided
+    /// a payment that took too long: nothing was charged and a retry is safe.</summary>
+    public const string PaymentInterrupted = "payment_interrupted";
+
+    public static readonly string[] All =
+    [
+        ValidationError, Unauthorized, CardDeclined, NotFound, PurchaseNotModifiable, ShareAlreadyPaid, AlreadyRefunded,
+        IdempotencyKeyInUse, PayloadTooLarge, IdempotencyKeyReused, RateLimited, StorageUnavailable, PaymentInterrupted,
+    ];
+
+    public static string[] DefaultFor(int status) => status switch
+    {
+        400 => [ValidationError],
+        401 => [Unauthorized],
+        402 => [CardDeclined],
+        404 => [NotFound],
+        409 => [PurchaseNotModifiable],
+        413 => [PayloadTooLarge],
+        422 => [IdempotencyKeyReused],
+        429 => [RateLimited],
+        503 => [StorageUnavailable],
+        _ => [],
+    };
+}

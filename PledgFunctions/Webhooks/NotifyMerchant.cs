@@ -1,0 +1,67 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
+using PledgFunctions.Hosting;
+using PledgFunctions.Merchants;
+using PledgFunctions.Storage;
+using PledgFunctions.Telemetry;
+
+namespace PledgFunctions.Webhooks;
+
+public sealed record NotifyInput(string PurchaseId, string EventId, DateTimeOffset RetryFrom);
+
+/// <summary>One delivery attempt of an outbox event: POST its frozen body, signed, and record the
+/// attempt on the event row. A failed attempt throws, so the orchestration's retry policy (the
+/// contract's schedule, durable timers) tries again; 24 h after <see cref="NotifyInput.RetryFrom"/>
+/// the attempt records the event as given up and returns, which ends the retries.</summary>
+public sealed class NotifyMerchant(EventRows events, MerchantStore merchants, WebhookSender sender, IOptions<PledgOptions> options,
+    TimeProvider time, ILogger<NotifyMerchant> logger) : TaskActivity<NotifyInput, string>
+{
+    public override Task<string> RunAsync(TaskActivityContext context, NotifyInput input) => DeliverAsync(input, CancellationToken.None);
+
+    public async Task<string> DeliverAsync(NotifyInput input, CancellationToken ct)
+    {
+        var evt = await events.GetAsync(input.PurchaseId, input.EventId, ct);
+        if (evt is null || evt.Status != EventEntity.Pending) return evt?.Status ?? "missing";
+
+        var merchant = await merchants.FindByIdAsync(evt.MerchantId, ct);
+        var error = merchant?.WebhookSecret is { Length: > 0 } secret
+            ? await sender.PostAsync(evt, secret, ct)
+            : "The merchant has no webhook secret.";
+        PledgMetrics.WebhookAttempt(delivered: error is null);
+        var now = time.GetUtcNow();
+        evt.Attempts++;
+        evt.LastAttemptAt = now;
+        evt.LastError = error;
+        evt.NextAttemptAt = null;
+        if (error is null)
+        {
+            evt.Status = EventEntity.Delivered;
+            evt.DeliveredAt = now;
+        }
+        else if (RetrySchedule.DelayAfter(evt.Attempts, input.RetryFrom, now, options.Value.Webhooks.FirstRetryDelay) is { } delay)
+        {
+            evt.NextAttemptAt = now + delay;
+        }
+        else
+        {
+            evt.Status = EventEntity.GivenUp;
+            logger.LogWarning("Webhook {EventId} given up after {Attempts} attempts: {Error}", evt.EventId, evt.Attempts, error);
+        }
+
+        try
+        {
+            await events.ReplaceAsync(evt, ct);
+        }
+        catch (Exception e) when (StorageErrors.IsConflict(e))
+        {
+            // A redelivery or a concurrent attempt wrote the row since we read it: theirs stands.
+            logger.LogInformation("Webhook {EventId} attempt raced another writer; its outcome is not recorded", evt.EventId);
+        }
+        if (error is not null && evt.Status == EventEntity.Pending)
+            throw new WebhookNotDeliveredException($"Webhook {evt.EventId} attempt {evt.Attempts} failed: {error}");
+        return evt.Status;
+    }
+}
+
+/// <summary>Makes the retry policy schedule the next attempt.</summary>
+public sealed class WebhookNotDeliveredException(string message) : Exception(message);
