@@ -66,6 +66,7 @@ public sealed class FunctionsHostDetectionTests
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{standalonePort}";
         start.Environment["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
         start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
+        start.Environment["Pledg__RateLimits__ClientAddressHeader"] = "X-Forwarded-For";
         using var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -116,7 +116,7 @@ public sealed class FunctionsMatchStandaloneTests : IClassFixture<FunctionsMatch
         Assert.Equal(404, (await SameAsync(_pages.SharePage, HttpMethod.Get, "/pay/share/unknown-token", apiKey: null)).Status);
         Assert.Equal(200, (await SameAsync(_pages.PageAsset, HttpMethod.Get, "/pay/assets/app.css", apiKey: null)).Status);
         Assert.Equal(404, (await SameAsync(_pages.PageAsset, HttpMethod.Get, "/pay/assets/missing.css", apiKey: null)).Status);
-        Assert.Equal(200, (await SameAsync(_operations.Health, HttpMethod.Get, "/api/health", apiKey: null)).Status);
+        Assert.Equal(200, (await SameAsync(_operations.GetHealth, HttpMethod.Get, "/api/health", apiKey: null)).Status);
         Assert.Equal(200, (await SameAsync(_operations.OpenApiDocument, HttpMethod.Get, "/openapi/v1.json", apiKey: null)).Status);
         Assert.Equal(302, (await SameAsync(_operations.Docs, HttpMethod.Get, "/docs", apiKey: null)).Status);
         Assert.Equal(200, (await SameAsync(_operations.Docs, HttpMethod.Get, "/docs/", apiKey: null)).Status);

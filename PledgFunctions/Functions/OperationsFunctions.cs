@@ -7,9 +7,9 @@ namespace PledgFunctions.Functions;
 /// Hosting/OpenApiSetup.cs, Scalar's page at /docs).</summary>
 public sealed class OperationsFunctions(FunctionEndpoints endpoints)
 {
-    [Function(nameof(Health))]
-    public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest req) =>
-        endpoints.RunAsync(req, nameof(Health));
+    [Function(nameof(GetHealth))]
+    public Task<IResult> GetHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest req) =>
+        endpoints.RunAsync(req, nameof(GetHealth));
 
     [Function(OpenApiSetup.DocumentEndpoint)]
     public Task<IResult> OpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/{documentName}.json")] HttpRequest req) =>

@@ -24,6 +24,10 @@ public sealed class PurchasesFunctions(FunctionEndpoints endpoints)
     public Task<IResult> GetPurchaseStatus([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/purchases/{id}/status")] HttpRequest req) =>
         endpoints.RunAsync(req, nameof(GetPurchaseStatus));
 
+    [Function(nameof(EditPurchase))]
+    public Task<IResult> EditPurchase([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "api/purchases/{id}")] HttpRequest req) =>
+        endpoints.RunAsync(req, nameof(EditPurchase));
+
     [Function(nameof(CancelPurchase))]
     public Task<IResult> CancelPurchase([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/purchases/{id}/cancel")] HttpRequest req,
         [DurableClient] DurableTaskClient client) => endpoints.RunAsync(req, nameof(CancelPurchase), client);
