@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
+using PledgFunctions.Money;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Purchases;
@@ -31,6 +32,21 @@ public static class PurchasesApi
         group.MapPost("/{id}/cancel", CancelPurchase.HandleAsync).WithName("CancelPurchase")
             .WithSummary("Cancel a purchase before the organizer has paid")
             .Accepts<CancelPurchaseRequest>("application/json");
+        group.MapPost("/{id}/refund", RefundPurchase.HandleAsync).WithName("RefundPurchase")
+            .WithSummary("Refund every member of a SUCCESSFULL purchase")
+            .WithDescription("202 with refundStatus pending; the refunds are made in the background, then refundStatus is succeeded, " +
+                "collectedAmount is 0 and the purchase.refunded event is sent.")
+            .WithMetadata(MutatingMerchantCall.Instance)
+            .Accepts<RefundPurchaseRequest>("application/json")
+            .Produces<PurchaseView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/{id}/payments", PaymentsList.HandleAsync).WithName("ListPayments")
+            .WithSummary("The purchase's money movements, oldest first")
+            .Produces<PaymentList>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

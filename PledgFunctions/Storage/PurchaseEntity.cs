@@ -44,6 +44,16 @@ public sealed class PurchaseEntity : ITableEntity
     public int PaidShareCount { get; set; }
     /// <summary>The organizer's charge, so a retried pledge commit can recognise its own write.</summary>
     public string? OrganizerChargeId { get; set; }
+
+    // The payments ledger's totals (rows payment-..), changed in the same transaction as each of
+    // its rows, so collectedAmount is read from this row alone: ChargedAmount - RefundedAmount.
+    public long ChargedAmount { get; set; }
+    public long RefundedAmount { get; set; }
+    /// <summary>Null, then pending once the merchant asks for a refund, succeeded once every refund is made.</summary>
+    public string? RefundStatus { get; set; }
+    public string? RefundReason { get; set; }
+    /// <summary>Which refund request's commit landed: its orchestration acts, any other ends.</summary>
+    public string? RefundRequestId { get; set; }
 }
 
 public static class PurchaseStates
@@ -53,6 +63,12 @@ public static class PurchaseStates
     public const string Failed = "FAILED";
 
     public static bool IsFinal(string state) => state is Succeeded or Failed;
+}
+
+public static class RefundStatuses
+{
+    public const string Pending = "pending";
+    public const string Succeeded = "succeeded";
 }
 
 public static class FailureReasons
