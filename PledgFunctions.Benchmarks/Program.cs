@@ -5,7 +5,7 @@ using PledgFunctions.Faults;
 
 // dotnet run -c Release --project PledgFunctions.Benchmarks -- micro [BenchmarkDotNet arguments]
 // dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation|lifecycles|sweep|azurite]
-// dotnet run -c Release --project PledgFunctions.Benchmarks -- faults [--short] [--seed N] [--only crash|outage|abuse] [--cycles N] [--lifetime seconds]
+// dotnet run -c Release --project PledgFunctions.Benchmarks -- faults [--short] [--seed N] [--only crash|outage|abuse]
 var command = args.FirstOrDefault();
 var rest = args.Skip(1).ToArray();
 switch (command)
@@ -20,16 +20,12 @@ switch (command)
         var options = rest.Contains("--short") ? FaultSuiteOptions.Short : FaultSuiteOptions.Full;
         if (Array.IndexOf(rest, "--seed") is >= 0 and var at && at + 1 < rest.Length) options = options with { Seed = int.Parse(rest[at + 1]) };
         if (Array.IndexOf(rest, "--only") is >= 0 and var only && only + 1 < rest.Length) options = options with { Only = rest[only + 1] };
-        // A loaded machine starts the service slowly: fewer, longer-lived processes still cross every step.
-        if (Array.IndexOf(rest, "--cycles") is >= 0 and var cycles && cycles + 1 < rest.Length) options = options with { CrashCycles = int.Parse(rest[cycles + 1]) };
-        if (Array.IndexOf(rest, "--lifetime") is >= 0 and var life && life + 1 < rest.Length)
-            options = options with { MaxLifetime = TimeSpan.FromSeconds(double.Parse(rest[life + 1], System.Globalization.CultureInfo.InvariantCulture)) };
         var report = await FaultSuite.RunAsync(options, line => Console.WriteLine($"{TimeProvider.System.GetUtcNow():HH:mm:ss} {line}"));
         Console.WriteLine();
         Console.WriteLine(report.Violations.Count == 0 ? "No violation." : $"{report.Violations.Count} violation(s):");
         foreach (var violation in report.Violations.Take(100)) Console.WriteLine("  " + violation);
         return report.Violations.Count == 0 ? 0 : 1;
     default:
-        Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | load [--quick] [--only creation|lifecycles|sweep|azurite] | faults [--short] [--seed N] [--only crash|outage|abuse] [--cycles N] [--lifetime seconds]");
+        Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | load [--quick] [--only creation|lifecycles|sweep|azurite] | faults [--short] [--seed N] [--only crash|outage|abuse]");
         return 2;
 }
