@@ -29,6 +29,7 @@
   const givenBack = (c) => c.reimbursedAmount + c.refundedAmount;
   const refundsDone = (c) => givenBack(c) >= owedBack(c);
 
+  // A key names its view, then what makes it change (`failed-true` once every refund is made).
   const viewKey = (c) => (c.state === 'SUCCESSFULL' ? 'done' : c.state === 'FAILED' ? `failed-${refundsDone(c)}` : c.pledged ? 'status' : 'form');
 
   const views = { form: formView, status: statusView, done: doneView, failed: failedView };
@@ -40,7 +41,7 @@
     if (view?.key === key) {
       view.update?.(c);
     } else {
-      view = { key, ...views[key](c) };
+      view = { key, ...views[key.split('-')[0]](c) };
       root.replaceChildren(view.node);
       root.setAttribute('aria-busy', 'false');
       document.title = `${view.title} · ${c.merchantName} · Pledg`;
