@@ -72,7 +72,7 @@ public static class CrashCycles
     private static async Task SettleAsync(Azurite azurite, FaultSuiteOptions options, FaultReport report, CancellationToken ct)
     {
         var limit = Stopwatch.StartNew();
-        var bound = options.PaymentWindow + TimeSpan.FromSeconds(60);
+        var bound = options.PaymentWindow + options.SettleAllowance;
         while (true)
         {
             var state = await StoredState.ReadAsync(azurite.ConnectionString, ct);
