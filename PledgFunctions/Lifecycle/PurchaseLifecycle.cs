@@ -77,9 +77,23 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         context.CallActivityAsync<PurchaseObservation>(nameof(ObservePurchase), new ObserveInput(id, pending), StorageRetry);
 
     /// <summary>Reimbursements as shares are paid, refunds once FAILED: made before anything is
-    /// notified, so a purchase.failed event never precedes the refunds it implies.</summary>
-    private static Task SettleMoneyAsync(TaskOrchestrationContext context, PurchaseObservation view) =>
-        view.MoneyDue ? context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), context.InstanceId, SettleMoney.Retry) : Task.CompletedTask;
+    /// notified, so a purchase.failed event never precedes the refunds it implies. While the purchase
+    /// is open a settlement that keeps failing must not hold up its deadline: it gives up after a few
+    /// tries and the next observation tries again; once final it is retried until it goes through.</summary>
+    private static async Task SettleMoneyAsync(TaskOrchestrationContext context, PurchaseObservation view)
+    {
+        if (!view.MoneyDue) return;
+        if (PurchaseStates.IsFinal(view.State))
+        {
+            await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), context.InstanceId, SettleMoney.Retry);
+            return;
+        }
+        try
+        {
+            await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), context.InstanceId, SettleMoney.RetryWhileOpen);
+        }
+        catch (TaskFailedException) { }
+    }
 
     /// <summary>The next nudge, or null when <paramref name="wake"/> comes first. The losing timer is
     /// cancelled so the instance does not wait for it.</summary>

@@ -22,6 +22,10 @@ public sealed class SettleMoney(PurchaseTable purchases, PaymentsLedger ledger, 
         maxNumberOfAttempts: int.MaxValue, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2,
         maxRetryInterval: TimeSpan.FromMinutes(1)));
 
+    /// <summary>A few quick tries (about 15 s), for a purchase whose deadline must not wait on them.</summary>
+    public static readonly TaskOptions RetryWhileOpen = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+
     public override Task<MoneySettlement> RunAsync(TaskActivityContext context, string purchaseId) => SettleAsync(purchaseId, CancellationToken.None);
 
     public async Task<MoneySettlement> SettleAsync(string purchaseId, CancellationToken ct)
