@@ -44,6 +44,18 @@ public sealed class ScreenshotTests(BrowserFixture fixture)
         await Expect(pledger.Page.Locator("#pay-button")).ToHaveTextAsync("Pay €40.00");
         await SaveAsync(pledger.Page, $"pledger-{width}.png");
 
+        // Bob pays, then the merchant cancels: both see their money coming back.
+        await PageData.FillCardAsync(pledger.Page);
+        await pledger.Page.ClickAsync("#pay-button");
+        await Expect(pledger.Page.Locator("h1")).ToHaveTextAsync("You paid your share");
+        await (await fixture.Service.Client().PostAsync($"/api/purchases/{purchase.GetProperty("id").GetString()}/cancel", null)).AssertOkAsync();
+        await Expect(page.Locator("#refund-status")).ToHaveAttributeAsync("data-done", "true", new() { Timeout = 30_000 });
+        await page.Locator("h1").BlurAsync();
+        await SaveAsync(page, $"organizer-refunded-{width}.png");
+        await Expect(pledger.Page.Locator("#purchase-note")).ToContainTextAsync("has been refunded", new() { Timeout = 30_000 });
+        await pledger.Page.Locator("h1").BlurAsync();
+        await SaveAsync(pledger.Page, $"pledger-refunded-{width}.png");
+
         organizer.AssertNoScriptErrors();
         pledger.AssertNoScriptErrors();
     }

@@ -1,4 +1,5 @@
 using PledgFunctions.Lifecycle;
+using PledgFunctions.Money;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Checkout;
@@ -15,15 +16,25 @@ public sealed record CheckoutView(
     string? FailureReason,
     DateTimeOffset? CompletedAt,
     bool Pledged,
-    IReadOnlyList<ShareView> Shares)
+    IReadOnlyList<ShareView> Shares,
+    long PaidAmount,
+    long ReimbursedAmount,
+    long RefundedAmount)
 {
-    public static CheckoutView From(PurchaseWithShares pw, DateTimeOffset now)
+    /// <summary>The organizer's money from the payments ledger: what their card paid, what the
+    /// pledgers' payments have given back so far, and what other refunds (a failed or refunded
+    /// purchase) have.</summary>
+    public static CheckoutView From(PurchaseWithShares pw, IReadOnlyList<PaymentEntity> payments, DateTimeOffset now)
     {
         var p = pw.Purchase;
         var effective = PurchaseRules.Effective(p, now);
+        var organizer = payments.Where(r => r.ShareRowKey == ShareEntity.RowKeyFor(0)).ToList();
+        long Sum(string type, Func<PaymentEntity, bool> which) => organizer.Where(r => r.Type == type && which(r)).Sum(r => r.Amount);
         return new CheckoutView(p.MerchantName, p.Amount, p.Currency, PurchaseView.CartOf(p), p.OrganizerEmail,
             effective.State, p.Deadline, effective.FailureReason, effective.CompletedAt, p.PledgedAt is not null,
-            pw.Shares.Select(s => ShareView.From(p, s, now)).ToList());
+            pw.Shares.Select(s => ShareView.From(p, s, now)).ToList(),
+            Sum(PaymentEntity.Charge, _ => true), Sum(PaymentEntity.Refund, r => r.Reason == PaymentReasons.Reimbursement),
+            Sum(PaymentEntity.Refund, r => r.Reason != PaymentReasons.Reimbursement));
     }
 }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PledgFunctions.Errors;
 using PledgFunctions.Hosting;
 using PledgFunctions.Lifecycle;
+using PledgFunctions.Money;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
 using PledgFunctions.Telemetry;
@@ -99,6 +100,7 @@ public static class Pledge
                 PartitionKey = purchaseId, RowKey = ChargeEntity.RowKeyFor(chargeId), ShareRowKey = shares[0].RowKey,
                 Amount = purchase.Amount, Outcome = ChargeEntity.Committed, CardBrand = card.Brand, CardLast4 = card.Last4, DecidedAt = now,
             }));
+            actions.Add(PaymentsLedger.ChargeRow(purchase, shares[0], PaymentReasons.Pledge, chargeId, now));
             var change = Transitions.WithEvent(purchase, actions, now);
             try
             {

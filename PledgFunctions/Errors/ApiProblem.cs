@@ -30,6 +30,10 @@ public static class ApiProblem
     public static ProblemHttpResult NotModifiable(string detail) =>
         Create(StatusCodes.Status409Conflict, "purchase_not_modifiable", "The purchase cannot be modified.", detail);
 
+    public static ProblemHttpResult AlreadyRefunded() =>
+        Create(StatusCodes.Status409Conflict, "already_refunded", "A refund was already requested.",
+            "A refund of this purchase was already requested; its progress shows in refundStatus.");
+
     public static ProblemHttpResult ShareAlreadyPaid() =>
         Create(StatusCodes.Status409Conflict, "share_already_paid", "The share is already paid.",
             "This share has been paid already; nothing was charged.");

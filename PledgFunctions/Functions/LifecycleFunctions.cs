@@ -8,7 +8,7 @@ namespace PledgFunctions.Functions;
 /// <summary>The orchestrations and activities as the Functions host sees them: one function per
 /// class, named after it, calling the very classes the standalone engine runs (no source generator
 /// is served here, so the wrappers are written by hand).</summary>
-public sealed class LifecycleFunctions(ObservePurchase observe, FailPurchaseAtDeadline failAtDeadline, NotifyMerchant notify)
+public sealed class LifecycleFunctions(ObservePurchase observe, FailPurchaseAtDeadline failAtDeadline, NotifyMerchant notify, SettleMoney settleMoney)
 {
     [Function(nameof(PurchaseLifecycle))]
     public static Task<string> PurchaseLifecycle([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -17,6 +17,13 @@ public sealed class LifecycleFunctions(ObservePurchase observe, FailPurchaseAtDe
     [Function(nameof(DeliverEvent))]
     public static Task<string> DeliverEvent([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new DeliverEvent().RunAsync(context, context.GetInput<DeliverEventInput>()!);
+
+    [Function(nameof(MerchantRefund))]
+    public static Task<string> MerchantRefund([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new MerchantRefund().RunAsync(context, context.GetInput<MerchantRefundInput>()!);
+
+    [Function(nameof(SettleMoney))]
+    public Task<MoneySettlement> SettleMoney([ActivityTrigger] string purchaseId, CancellationToken ct) => settleMoney.SettleAsync(purchaseId, ct);
 
     [Function(nameof(ObservePurchase))]
     public Task<PurchaseObservation> ObservePurchase([ActivityTrigger] ObserveInput input, CancellationToken ct) =>

@@ -31,4 +31,12 @@ public sealed class PurchasesFunctions(FunctionEndpoints endpoints)
     [Function(nameof(CancelPurchase))]
     public Task<IResult> CancelPurchase([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/purchases/{id}/cancel")] HttpRequest req,
         [DurableClient] DurableTaskClient client) => endpoints.RunAsync(req, nameof(CancelPurchase), client);
+
+    [Function(nameof(RefundPurchase))]
+    public Task<IResult> RefundPurchase([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/purchases/{id}/refund")] HttpRequest req,
+        [DurableClient] DurableTaskClient client) => endpoints.RunAsync(req, nameof(RefundPurchase), client);
+
+    [Function(nameof(ListPayments))]
+    public Task<IResult> ListPayments([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/purchases/{id}/payments")] HttpRequest req) =>
+        endpoints.RunAsync(req, nameof(ListPayments));
 }

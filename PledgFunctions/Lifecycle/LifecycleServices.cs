@@ -17,6 +17,7 @@ public static class LifecycleServices
         services.AddSingleton<ObservePurchase>();
         services.AddSingleton<FailPurchaseAtDeadline>();
         services.AddSingleton<NotifyMerchant>();
+        services.AddSingleton<SettleMoney>();
         services.TryAddSingleton<IEngineReadiness, HostedEngine>();
         return services;
     }
@@ -27,8 +28,10 @@ public static class LifecycleServices
     {
         tasks.AddOrchestrator<PurchaseLifecycle>();
         tasks.AddOrchestrator<DeliverEvent>();
+        tasks.AddOrchestrator<MerchantRefund>();
         tasks.AddActivity<ObservePurchase>();
         tasks.AddActivity<FailPurchaseAtDeadline>();
         tasks.AddActivity<NotifyMerchant>();
+        tasks.AddActivity<SettleMoney>();
     }
 }

@@ -28,6 +28,15 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
         }
     }
 
+    /// <summary>Before the refund request commits refundStatus pending (see <see cref="MerchantRefund"/>).</summary>
+    public async Task StartRefundAsync(string purchaseId, string requestId, CancellationToken ct)
+    {
+        await engine.WaitAsync(ct);
+        await source.Client.ScheduleNewOrchestrationInstanceAsync(nameof(MerchantRefund),
+            new MerchantRefundInput(purchaseId, requestId, options.Value.Webhooks.FirstRetryDelay),
+            new StartOrchestrationOptions(InstanceId: MerchantRefund.InstanceId(purchaseId, requestId)), ct);
+    }
+
     public async Task NudgeAsync(string purchaseId, Nudge nudge, CancellationToken ct)
     {
         await engine.WaitAsync(ct);

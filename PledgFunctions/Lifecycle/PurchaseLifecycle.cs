@@ -38,6 +38,7 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         var started = context.CurrentUtcDateTime;
         var pending = new List<PendingChange>();
         var view = await ObserveAsync(context, id, pending);
+        await SettleMoneyAsync(context, view);
 
         while (view.State == PurchaseStates.Initialized)
         {
@@ -49,6 +50,7 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
                 ? await context.CallActivityAsync<PurchaseObservation>(nameof(FailPurchaseAtDeadline), new ObserveInput(id, pending), StorageRetry)
                 : await ObserveAsync(context, id, pending);
             pending = [.. view.StillPending];
+            await SettleMoneyAsync(context, view);
         }
 
         var notifications = view.EventsToDeliver.Select(eventId => context.CallActivityAsync(nameof(NotifyMerchant),
@@ -64,6 +66,7 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
             else if (pending.Count == 0) break;
             view = await ObserveAsync(context, id, pending);
             pending = [.. view.StillPending];
+            await SettleMoneyAsync(context, view);
         }
 
         await Task.WhenAll(notifications);
@@ -72,6 +75,25 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
 
     private static Task<PurchaseObservation> ObserveAsync(TaskOrchestrationContext context, string id, List<PendingChange> pending) =>
         context.CallActivityAsync<PurchaseObservation>(nameof(ObservePurchase), new ObserveInput(id, pending), StorageRetry);
+
+    /// <summary>Reimbursements as shares are paid, refunds once FAILED: made before anything is
+    /// notified, so a purchase.failed event never precedes the refunds it implies. While the purchase
+    /// is open a settlement that keeps failing must not hold up its deadline: it gives up after a few
+    /// tries and the next observation tries again; once final it is retried until it goes through.</summary>
+    private static async Task SettleMoneyAsync(TaskOrchestrationContext context, PurchaseObservation view)
+    {
+        if (!view.MoneyDue) return;
+        if (PurchaseStates.IsFinal(view.State))
+        {
+            await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), context.InstanceId, SettleMoney.Retry);
+            return;
+        }
+        try
+        {
+            await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), context.InstanceId, SettleMoney.RetryWhileOpen);
+        }
+        catch (TaskFailedException) { }
+    }
 
     /// <summary>The next nudge, or null when <paramref name="wake"/> comes first. The losing timer is
     /// cancelled so the instance does not wait for it.</summary>

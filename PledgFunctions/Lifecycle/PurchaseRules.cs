@@ -28,6 +28,13 @@ public static class PurchaseRules
         return null;
     }
 
+    /// <summary>A cancel is allowed while INITIALIZED, before or after the organizer paid (the money then follows).</summary>
+    public static string? WhyNotCancellable(PurchaseEntity p, DateTimeOffset now)
+    {
+        var state = Effective(p, now).State;
+        return state == PurchaseStates.Initialized ? null : $"The purchase is {state}; it can no longer be cancelled.";
+    }
+
     public static PayCheck CheckPay(PurchaseEntity p, ShareEntity share, DateTimeOffset now)
     {
         if (share.State == PurchaseStates.Succeeded) return PayCheck.AlreadyPaid;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PledgFunctions.Errors;
+using PledgFunctions.Money;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Lifecycle;
@@ -18,7 +19,9 @@ public sealed record PurchaseView(
     DateTimeOffset CreatedAt,
     DateTimeOffset Deadline,
     DateTimeOffset? CompletedAt,
-    string? FailureReason)
+    string? FailureReason,
+    long CollectedAmount,
+    string? RefundStatus)
 {
     /// <summary>The purchase as it truly is at <paramref name="now"/> (see <see cref="PurchaseRules.Effective"/>).</summary>
     public static PurchaseView From(PurchaseEntity p, DateTimeOffset now)
@@ -26,7 +29,8 @@ public sealed record PurchaseView(
         var effective = PurchaseRules.Effective(p, now);
         return new PurchaseView(
             p.PartitionKey, effective.State, PaymentUrlOf(p), p.OrganizerEmail, PledgerEmailsOf(p), p.Amount, p.Currency,
-            CartOf(p), p.Reference, p.CreatedAt, p.Deadline, effective.CompletedAt, effective.FailureReason);
+            CartOf(p), p.Reference, p.CreatedAt, p.Deadline, effective.CompletedAt, effective.FailureReason,
+            MoneyPlan.Collected(p), p.RefundStatus);
     }
 
     public static string PaymentUrlOf(PurchaseEntity p) => $"{p.BaseUrl}/pay/{p.OrganizerToken}";

@@ -37,9 +37,23 @@ public static class Transitions
     /// <summary>Adds the outbox event for a purchase that has just become final, if it has a notificationUrl.</summary>
     public static FinalChange WithEvent(PurchaseEntity p, List<TableTransactionAction> actions, DateTimeOffset now)
     {
-        if (!PurchaseStates.IsFinal(p.State) || string.IsNullOrEmpty(p.NotificationUrl)) return new FinalChange(actions, null);
+        if (!PurchaseStates.IsFinal(p.State)) return new FinalChange(actions, null);
+        return AddEvent(p, actions, p.State == PurchaseStates.Succeeded ? "purchase.succeeded" : "purchase.failed", now);
+    }
+
+    /// <summary>refundStatus pending → succeeded once every refund is made, with the purchase.refunded event.</summary>
+    public static FinalChange Refunded(PurchaseEntity p, DateTimeOffset now)
+    {
+        p.RefundStatus = RefundStatuses.Succeeded;
+        return AddEvent(p, [new(TableTransactionActionType.UpdateReplace, p, p.ETag)], RefundedEvent, now);
+    }
+
+    public const string RefundedEvent = "purchase.refunded";
+
+    private static FinalChange AddEvent(PurchaseEntity p, List<TableTransactionAction> actions, string type, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(p.NotificationUrl)) return new FinalChange(actions, null);
         var id = EventIds.New(p.PartitionKey);
-        var type = p.State == PurchaseStates.Succeeded ? "purchase.succeeded" : "purchase.failed";
         var body = JsonSerializer.Serialize(new EventBody(id, type, now, PurchaseView.From(p, now)), JsonBody.ResponseOptions);
         var evt = new EventEntity
         {

@@ -33,7 +33,7 @@ internal static class ContractSchemas
         ["CreatePurchaseRequest"] = ["organizerEmail", "amount", "currency"],
         ["PatchPurchaseRequest"] = [],
         ["CancelPurchaseRequest"] = [],
-        ["RefundRequest"] = [],
+        ["RefundPurchaseRequest"] = [],
         ["CartItem"] = ["name", "quantity", "unitAmount"],
         ["PledgeRequest"] = ["card"],
         ["PledgerInput"] = ["email"],
@@ -61,7 +61,7 @@ internal static class ContractSchemas
         ["CardInput"] = "A card; never stored (only brand and last four digits are kept).",
         ["PatchPurchaseRequest"] = "Any of these fields; one not given keeps its value, null clears cart, reference or notificationUrl. " +
                                    "The result must pass every rule of create.",
-        ["RefundRequest"] = "Optional body of a refund.",
+        ["RefundPurchaseRequest"] = "Optional body of a refund.",
         ["Payment"] = "A money movement: a `charge` taken from a member's card or a `refund` given back to it. Only money that moved is listed.",
         ["PaymentList"] = "A purchase's money movements, oldest first.",
     };

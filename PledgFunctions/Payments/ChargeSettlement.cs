@@ -65,6 +65,7 @@ public static class PaymentsServices
         services.AddSingleton<PaymentFaults>();
         services.AddSingleton<ChargeFlow>();
         services.AddSingleton<ChargeSettlement>();
+        services.AddSingleton<Money.PaymentsLedger>();
         return services;
     }
 }

@@ -17,7 +17,16 @@ public interface ICardGateway
     /// <summary>The charge an authorization with this idempotency key made, or null if none was made
     /// (declined, or never sent): how a crashed request's authorization is found again.</summary>
     Task<string?> FindAuthorizationAsync(string idempotencyKey, CancellationToken ct);
+
+    /// <summary>Gives <paramref name="amount"/> of a captured charge back to its card (partial
+    /// refunds add up). Idempotent: a retried key returns the first refund's id and pays nothing
+    /// more. Throws <see cref="RefundRefusedException"/> when the charge is not captured or the
+    /// refunds would exceed what was captured.</summary>
+    Task<string> RefundAsync(string chargeId, long amount, string idempotencyKey, CancellationToken ct);
 }
+
+/// <summary>The gateway said no to a refund: never a transient failure, always a bug upstream.</summary>
+public sealed class RefundRefusedException(string message) : Exception(message);
 
 public sealed record AuthorizationRequest(long Amount, string Currency, ValidCard Card, string PurchaseId, string ShareRowKey);
 

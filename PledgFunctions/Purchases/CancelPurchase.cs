@@ -6,8 +6,10 @@ using PledgFunctions.Storage;
 
 namespace PledgFunctions.Purchases;
 
-/// <summary><c>POST /api/purchases/{id}/cancel</c>: INITIALIZED and not yet paid by the
-/// organizer → FAILED (cancelled), in one transaction conditioned on the purchase's ETag.</summary>
+/// <summary><c>POST /api/purchases/{id}/cancel</c>: INITIALIZED, before or after the organizer paid →
+/// FAILED (cancelled) with the unpaid shares, in one transaction conditioned on the purchase's and
+/// the shares' ETags: a racing last payment or deadline makes it fail, and it decides again. The
+/// purchase's orchestration then refunds every payment (<see cref="SettleMoney"/>).</summary>
 public static class CancelPurchase
 {
     public const int MaxReasonLength = 500;
@@ -33,13 +35,15 @@ public static class CancelPurchase
             if (purchase is null) return ApiProblem.NotFound("purchase");
             var now = time.GetUtcNow();
             if (purchase.LastRequestId == requestId) return TypedResults.Ok(PurchaseView.From(purchase, now));
-            if (PurchaseRules.WhyNotBeforePledge(purchase, now, "cancelled") is { } why) return ApiProblem.NotModifiable(why);
+            if (PurchaseRules.WhyNotCancellable(purchase, now) is { } why) return ApiProblem.NotModifiable(why);
+            // Unpaid shares fail in the same transaction; the shares are read only once pledged.
+            IReadOnlyList<ShareEntity> shares = purchase.PledgedAt is null ? [] : (await purchases.GetWithSharesAsync(id, ct))?.Shares ?? [];
 
             // Before the commit, so the orchestration follows the cancel even if we die right after it.
             await lifecycle.NudgeAsync(purchase.PartitionKey, Nudge.ForCancel(), ct);
             purchase.CancelReason = input?.Reason;
             purchase.LastRequestId = requestId;
-            var change = Transitions.Fail(purchase, [], FailureReasons.Cancelled, now, now);
+            var change = Transitions.Fail(purchase, shares, FailureReasons.Cancelled, now, now);
             try
             {
                 await commits.SubmitAsync(change, ct);

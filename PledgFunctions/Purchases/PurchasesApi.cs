@@ -5,6 +5,7 @@ using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
 using PledgFunctions.OpenApi;
 using PledgFunctions.OpenApi.Contract;
+using PledgFunctions.Money;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Purchases;
@@ -46,12 +47,28 @@ public static class PurchasesApi
             .WithIdempotency()
             .WithIdempotencyKey();
         group.MapPost("/{id}/cancel", CancelPurchase.HandleAsync).WithName("CancelPurchase")
-            .WithSummary("Cancel a purchase that is still INITIALIZED")
+            .WithSummary("Cancel a purchase that is still INITIALIZED (before or after the organizer paid)")
             .Accepts<CancelPurchaseRequest>(isOptional: true, "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblemCodes(StatusCodes.Status409Conflict, ProblemCodes.PurchaseNotModifiable)
             .WithIdempotency()
             .WithIdempotencyKey();
+        group.MapPost("/{id}/refund", RefundPurchase.HandleAsync).WithName("RefundPurchase")
+            .WithSummary("Refund every member of a SUCCESSFULL purchase")
+            .WithDescription("202 with refundStatus pending; the refunds are made in the background, then refundStatus is succeeded, " +
+                "collectedAmount is 0 and the purchase.refunded event is sent.")
+            .Accepts<RefundPurchaseRequest>(isOptional: true, "application/json")
+            .Produces<PurchaseView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblemCodes(StatusCodes.Status409Conflict, ProblemCodes.AlreadyRefunded, ProblemCodes.PurchaseNotModifiable)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithIdempotency()
+            .WithIdempotencyKey();
+        group.MapGet("/{id}/payments", PaymentsList.HandleAsync).WithName("ListPayments")
+            .WithSummary("The purchase's money movements, oldest first")
+            .Produces<PaymentList>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

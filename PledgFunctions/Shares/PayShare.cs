@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
+using PledgFunctions.Money;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
 
@@ -89,6 +90,7 @@ public static class PayShare
                     Outcome = ChargeEntity.Committed, CardBrand = card.Brand, CardLast4 = card.Last4, DecidedAt = now,
                 }),
             };
+            actions.Add(PaymentsLedger.ChargeRow(purchase, share, PaymentReasons.Share, chargeId, now));
             var change = Transitions.WithEvent(purchase, actions, now);
             try
             {

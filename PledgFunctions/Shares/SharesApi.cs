@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.OpenApi;
+using PledgFunctions.Money;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
 
@@ -27,13 +28,16 @@ public static class SharesApi
     }
 
     public static async Task<Results<Ok<ShareDetails>, ProblemHttpResult>> GetAsync(
-        string shareToken, PurchaseTable purchases, DeadlineEnforcer deadlines, TimeProvider time, CancellationToken ct)
+        string shareToken, PurchaseTable purchases, DeadlineEnforcer deadlines, PaymentsLedger ledger, TimeProvider time, CancellationToken ct)
     {
         var found = await FindAsync(shareToken, purchases, ct);
         if (found is not var (purchase, share)) return ApiProblem.NotFound("share");
         if (PurchaseRules.IsOverdue(purchase, time.GetUtcNow()) && await deadlines.ReadAsync(purchase.PartitionKey, ct) is { } enforced)
             (purchase, share) = (enforced.Purchase, enforced.Shares.First(s => s.RowKey == share.RowKey));
-        return TypedResults.Ok(ShareDetails.From(purchase, share, time.GetUtcNow()));
+        // Only a paid share of a failed purchase has refunds to show.
+        var refunded = share.ChargeId is null || purchase.State != PurchaseStates.Failed ? 0
+            : (await ledger.ListAsync(purchase.PartitionKey, ct)).Where(r => r.ShareRowKey == share.RowKey && r.Type == PaymentEntity.Refund).Sum(r => r.Amount);
+        return TypedResults.Ok(ShareDetails.From(purchase, share, refunded, time.GetUtcNow()));
     }
 
     /// <summary>One read of the purchase row and the share row; the token must match the stored one.</summary>
@@ -53,12 +57,12 @@ public sealed record PayResult(string State, string PurchaseState);
 /// <summary>What the pledger's page shows (<c>GET /api/shares/{shareToken}</c>).</summary>
 public sealed record ShareDetails(
     string Email, long Amount, string Currency, string State, string OrganizerEmail, string MerchantName,
-    DateTimeOffset Deadline, string PurchaseState, string? FailureReason, DateTimeOffset? PaidAt, string? CardLast4)
+    DateTimeOffset Deadline, string PurchaseState, string? FailureReason, DateTimeOffset? PaidAt, string? CardLast4, long RefundedAmount)
 {
-    public static ShareDetails From(PurchaseEntity p, ShareEntity s, DateTimeOffset now)
+    public static ShareDetails From(PurchaseEntity p, ShareEntity s, long refundedAmount, DateTimeOffset now)
     {
         var effective = PurchaseRules.Effective(p, now);
         return new ShareDetails(s.Email, s.Amount, p.Currency, PurchaseRules.EffectiveShareState(p, s, now), p.OrganizerEmail,
-            p.MerchantName, p.Deadline, effective.State, effective.FailureReason, s.PaidAt, s.CardLast4);
+            p.MerchantName, p.Deadline, effective.State, effective.FailureReason, s.PaidAt, s.CardLast4, refundedAmount);
     }
 }

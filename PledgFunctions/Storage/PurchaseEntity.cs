@@ -64,6 +64,16 @@ public sealed class PurchaseEntity : ITableEntity
         var c = Utf8Chunks.Split(value, 3);
         return (c[0], c[1], c[2]);
     }
+
+    // The payments ledger's totals (rows payment-..), changed in the same transaction as each of
+    // its rows, so collectedAmount is read from this row alone: ChargedAmount - RefundedAmount.
+    public long ChargedAmount { get; set; }
+    public long RefundedAmount { get; set; }
+    /// <summary>Null, then pending once the merchant asks for a refund, succeeded once every refund is made.</summary>
+    public string? RefundStatus { get; set; }
+    public string? RefundReason { get; set; }
+    /// <summary>Which refund request's commit landed: its orchestration acts, any other ends.</summary>
+    public string? RefundRequestId { get; set; }
 }
 
 public static class PurchaseStates
@@ -73,6 +83,12 @@ public static class PurchaseStates
     public const string Failed = "FAILED";
 
     public static bool IsFinal(string state) => state is Succeeded or Failed;
+}
+
+public static class RefundStatuses
+{
+    public const string Pending = "pending";
+    public const string Succeeded = "succeeded";
 }
 
 public static class FailureReasons

@@ -52,6 +52,12 @@ public sealed class PurchaseTable(StorageClients storage)
         return response.HasValue ? response.Value : null;
     }
 
+    public async Task<T?> GetAsync<T>(string purchaseId, string rowKey, CancellationToken ct) where T : class, ITableEntity
+    {
+        var response = await _table.GetEntityIfExistsAsync<T>(purchaseId, rowKey, cancellationToken: ct);
+        return response.HasValue ? response.Value : null;
+    }
+
     /// <summary>Insert-only: a 409 means the row exists (see <see cref="StorageErrors.IsConflict"/>).</summary>
     public Task InsertAsync(ITableEntity entity, CancellationToken ct) => _table.AddEntityAsync(entity, ct);
 

@@ -62,6 +62,8 @@ public static class CrashCycles
                              $"{final.Count} purchases checked: {final.Count(p => p.State == "SUCCESSFULL")} SUCCESSFULL, " +
                              $"{final.Count(p => p.FailureReason == "cancelled")} cancelled, {final.Count(p => p.FailureReason == "deadline_expired")} expired; " +
                              $"{state.Ledger.Sum(g => g.Count(c => c.State == "captured"))} captures, {state.Ledger.Sum(g => g.Count(c => c.State == "voided"))} voids, " +
+                             $"{state.Purchases.Values.Sum(p => p.Payments.Count)} money movements checked ({journal.Refunded.Count} merchant refunds, " +
+                             $"{final.Count(p => p.FailureReason == "cancelled" && p.PledgedAt is not null)} cancelled after the pledge), " +
                              $"{state.Purchases.Values.Sum(p => p.Events.Count)} events; {journal.Paid.Count} pays and {journal.Created.Count} creates acknowledged; " +
                              $"{pendingCreates.Count} keyed creates still unanswered at the end");
     }
@@ -70,15 +72,15 @@ public static class CrashCycles
     private static async Task SettleAsync(Azurite azurite, FaultSuiteOptions options, FaultReport report, CancellationToken ct)
     {
         var limit = Stopwatch.StartNew();
-        var bound = options.PaymentWindow + TimeSpan.FromSeconds(60);
+        var bound = options.PaymentWindow + options.SettleAllowance;
         while (true)
         {
             var state = await StoredState.ReadAsync(azurite.ConnectionString, ct);
-            var open = state.Purchases.Values.Count(p => p.Purchase!.State == "INITIALIZED");
+            var open = state.Purchases.Values.Count(p => p.Purchase!.State == "INITIALIZED" || PledgFunctions.Money.MoneyPlan.IsMoneyDue(p.Purchase));
             if (open == 0 && state.OpenAuthorizations == 0) return;
             if (limit.Elapsed > bound)
             {
-                report.Progress(Phase, $"not settled after {bound}: {open} purchases not final, {state.OpenAuthorizations} open authorizations");
+                report.Progress(Phase, $"not settled after {bound}: {open} purchases not final or with money due, {state.OpenAuthorizations} open authorizations");
                 return;
             }
             await Task.Delay(500, ct);
@@ -146,7 +148,7 @@ public static class CrashCycles
         if (r.NextDouble() < 0.1)
         {
             var late = Checked(c, await c.Client.CancelAsync(id, ct), "cancel after pledge");
-            if (late.Status == 200) c.Report.Violation(Phase, $"{id}: cancel after the organizer paid answered 200");
+            if (late.Status == 200) c.Journal.Cancelled[id] = true;
             if (!late.Answered) return (answers, false);
         }
 
@@ -166,6 +168,14 @@ public static class CrashCycles
                 c.PendingPays.Enqueue((tokens[i], id, i + 1));
                 return (answers, false);
             }
+        }
+        if (r.NextDouble() < 0.3)
+        {
+            // A merchant refund: 202 once the purchase is SUCCESSFULL, a 409 otherwise.
+            var refund = Checked(c, await c.Client.RefundAsync(id, ct), "refund");
+            if (refund.Status == 202) c.Journal.Refunded[id] = true;
+            else if (refund.Answered && refund.Status != 409 && refund.Status != 503) c.Report.Violation(Phase, $"{id}: refund answered {refund}");
+            return (answers + (refund.Answered ? 1 : 0), refund.Answered);
         }
         return (answers, true);
     }

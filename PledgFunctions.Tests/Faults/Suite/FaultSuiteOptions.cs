@@ -16,6 +16,10 @@ public sealed record FaultSuiteOptions
     /// <summary>Short, so every purchase of the crash cycles reaches its final state within the run.</summary>
     public required TimeSpan PaymentWindow { get; init; }
 
+    /// <summary>How long after the payment window the last process may take to settle every purchase
+    /// (final, refunds made, no authorization open) before the invariants are checked anyway.</summary>
+    public TimeSpan SettleAllowance { get; init; } = TimeSpan.FromSeconds(60);
+
     public required TimeSpan OutageLength { get; init; }
 
     /// <summary>Shares each paid by <see cref="DuplicatesEach"/> concurrent requests, and

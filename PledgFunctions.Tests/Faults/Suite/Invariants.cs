@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PledgFunctions.Money;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
 
@@ -11,6 +12,7 @@ public sealed class Journal
     public ConcurrentDictionary<string, int> Pledged { get; } = new();              // purchase id -> share count
     public ConcurrentDictionary<(string PurchaseId, int Index), bool> Paid { get; } = new();
     public ConcurrentDictionary<string, bool> Cancelled { get; } = new();
+    public ConcurrentDictionary<string, bool> Refunded { get; } = new();
     /// <summary>Idempotency-Key (also the purchase's reference) -> every id a 201 answered with it.</summary>
     public ConcurrentDictionary<string, ConcurrentBag<string>> KeyedCreates { get; } = new();
 }
@@ -25,7 +27,11 @@ public static class Invariants
     {
         foreach (var orphan in state.Orphans) report.Violation(phase, $"partition {orphan} has rows but no purchase row");
         if (state.OpenAuthorizations > 0) report.Violation(phase, $"{state.OpenAuthorizations} authorization(s) still open after recovery");
-        foreach (var (id, stored) in state.Purchases) CheckPurchase(id, stored, state.Ledger[id].ToList(), report, phase);
+        foreach (var (id, stored) in state.Purchases)
+        {
+            CheckPurchase(id, stored, state.Ledger[id].ToList(), report, phase);
+            CheckMoney(id, stored, state.Ledger[id].ToList(), state.Refunds[id].ToList(), report, phase);
+        }
         CheckJournal(state, journal, report, phase);
     }
 
@@ -41,7 +47,6 @@ public static class Invariants
             Fail($"SUCCESSFULL but failureReason={p.FailureReason}, pledgedAt={p.PledgedAt}, completedAt={p.CompletedAt:o} deadline={p.Deadline:o}");
         if (p.State == PurchaseStates.Failed && p.FailureReason is not (FailureReasons.DeadlineExpired or FailureReasons.Cancelled))
             Fail($"FAILED with failureReason {p.FailureReason}");
-        if (p.FailureReason == FailureReasons.Cancelled && p.PledgedAt is not null) Fail("cancelled after the organizer paid");
 
         // Shares: all there, adding up to the amount, in states matching the purchase's.
         var shares = stored.Shares.OrderBy(s => s.Index).ToList();
@@ -81,11 +86,53 @@ public static class Invariants
         foreach (var decision in stored.Decisions.Where(d => d.Outcome == ChargeEntity.Committed))
             if (captured.All(c => ChargeEntity.RowKeyFor(c.PartitionKey) != decision.RowKey)) Fail($"{decision.RowKey} committed but its charge was not captured");
 
-        // One outbox event per final purchase that wants notifications, of the matching type.
+        // One outbox event per final purchase that wants notifications, of the matching type, and
+        // one purchase.refunded once a merchant refund has succeeded.
+        var finalEvents = stored.Events.Where(e => e.Type != "purchase.refunded").ToList();
         var wanted = string.IsNullOrEmpty(p.NotificationUrl) ? 0 : 1;
-        if (stored.Events.Count != wanted) Fail($"{stored.Events.Count} events (notificationUrl: {p.NotificationUrl is not null})");
-        else if (wanted == 1 && stored.Events[0].Type != (p.State == PurchaseStates.Succeeded ? "purchase.succeeded" : "purchase.failed"))
-            Fail($"{p.State} announced as {stored.Events[0].Type}");
+        if (finalEvents.Count != wanted) Fail($"{finalEvents.Count} events (notificationUrl: {p.NotificationUrl is not null})");
+        else if (wanted == 1 && finalEvents[0].Type != (p.State == PurchaseStates.Succeeded ? "purchase.succeeded" : "purchase.failed"))
+            Fail($"{p.State} announced as {finalEvents[0].Type}");
+        var refundedEvents = stored.Events.Count(e => e.Type == "purchase.refunded");
+        if (refundedEvents != (wanted == 1 && p.RefundStatus == RefundStatuses.Succeeded ? 1 : 0))
+            Fail($"{refundedEvents} purchase.refunded events with refundStatus {p.RefundStatus}");
+    }
+
+    /// <summary>The contract's Money invariants at rest: the payments ledger lists each captured
+    /// charge once and each gateway refund once (to the unit), the purchase's totals agree with it,
+    /// per member refunds never exceed charges, and each member holds their share of a SUCCESSFULL
+    /// purchase and nothing of a FAILED or refunded one.</summary>
+    private static void CheckMoney(string id, StoredPurchase stored, List<SandboxChargeEntity> gateway, List<SandboxRefundEntity> gatewayRefunds,
+        FaultReport report, string phase)
+    {
+        var p = stored.Purchase!;
+        void Fail(string message) => report.Violation(phase, $"{id}: money: {message}");
+        var charges = stored.Payments.Where(r => r.Type == PaymentEntity.Charge).ToList();
+        var refunds = stored.Payments.Where(r => r.Type == PaymentEntity.Refund).ToList();
+
+        var captured = gateway.Where(c => c.State == SandboxChargeEntity.Captured).ToList();
+        foreach (var charge in captured)
+            if (charges.Count(r => r.ChargeId == charge.PartitionKey && r.Amount == charge.Amount) != 1) Fail($"captured {charge.PartitionKey} is not listed once");
+        if (charges.Count != captured.Count) Fail($"{charges.Count} charge rows, {captured.Count} captured charges");
+        foreach (var refund in gatewayRefunds)
+            if (refunds.Count(r => r.RefundId == refund.RefundId && r.Amount == refund.Amount && r.ChargeId == refund.PartitionKey) != 1)
+                Fail($"gateway refund {refund.RefundId} of {refund.Amount} is not listed once");
+        if (refunds.Count != gatewayRefunds.Count) Fail($"{refunds.Count} refund rows, {gatewayRefunds.Count} gateway refunds");
+        if (p.ChargedAmount != charges.Sum(r => r.Amount) || p.RefundedAmount != refunds.Sum(r => r.Amount))
+            Fail($"totals {p.ChargedAmount}/{p.RefundedAmount}, ledger {charges.Sum(r => r.Amount)}/{refunds.Sum(r => r.Amount)}");
+        if (MoneyPlan.IsMoneyDue(p)) Fail($"money still due at rest ({p.RefundedAmount} of {MoneyPlan.RefundsOwed(p)} refunded, refundStatus {p.RefundStatus})");
+
+        var emptied = p.State == PurchaseStates.Failed || p.RefundStatus is not null;
+        foreach (var share in stored.Shares)
+        {
+            var charged = charges.Where(r => r.ShareRowKey == share.RowKey).ToList();
+            var back = refunds.Where(r => r.ShareRowKey == share.RowKey).Sum(r => r.Amount);
+            if (charged.Count > 1) Fail($"{share.RowKey} charged {charged.Count} times");
+            if (back > charged.Sum(r => r.Amount)) Fail($"{share.RowKey} refunded {back} of {charged.Sum(r => r.Amount)}");
+            var holds = charged.Sum(r => r.Amount) - back;
+            var expected = emptied || share.State != PurchaseStates.Succeeded ? 0 : share.Amount;
+            if (holds != expected) Fail($"{share.RowKey} holds {holds}, expected {expected}");
+        }
     }
 
     private static void CheckJournal(StoredState state, Journal journal, FaultReport report, string phase)
@@ -98,6 +145,9 @@ public static class Invariants
         foreach (var (id, index) in journal.Paid.Keys)
             if (state.Purchases.TryGetValue(id, out var s) && s.Shares.FirstOrDefault(x => x.Index == index)?.State != PurchaseStates.Succeeded)
                 report.Violation(phase, $"{id}: share {index} was answered 200 but is not SUCCESSFULL");
+        foreach (var id in journal.Refunded.Keys)
+            if (state.Purchases.TryGetValue(id, out var s) && s.Purchase!.RefundStatus != RefundStatuses.Succeeded)
+                report.Violation(phase, $"{id}: refund answered 202 but refundStatus is {s.Purchase.RefundStatus}");
         foreach (var id in journal.Cancelled.Keys)
             if (state.Purchases.TryGetValue(id, out var s) && s.Purchase!.FailureReason != FailureReasons.Cancelled)
                 report.Violation(phase, $"{id}: cancel answered 200 but stored {s.Purchase.State}/{s.Purchase.FailureReason}");

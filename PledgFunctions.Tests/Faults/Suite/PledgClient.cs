@@ -36,6 +36,9 @@ public sealed class PledgClient(HttpClient http, string merchantKey)
     public Task<Answer> CancelAsync(string purchaseId, CancellationToken ct) =>
         Answer.SendAsync(http, Request(HttpMethod.Post, $"/api/purchases/{purchaseId}/cancel", new { reason = "fault suite" }, merchantKey), ct);
 
+    public Task<Answer> RefundAsync(string purchaseId, CancellationToken ct) =>
+        Answer.SendAsync(http, Request(HttpMethod.Post, $"/api/purchases/{purchaseId}/refund", new { reason = "fault suite" }, merchantKey), ct);
+
     public Task<Answer> PledgeAsync(string organizerToken, IEnumerable<object> pledgers, object card, CancellationToken ct) =>
         Answer.SendAsync(http, Request(HttpMethod.Post, $"/api/checkout/{organizerToken}/pledge", new { pledgers, card }, null), ct);
 

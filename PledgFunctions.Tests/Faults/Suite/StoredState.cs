@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using PledgFunctions.Money;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
 
@@ -13,6 +14,8 @@ public sealed class StoredState
     /// <summary>The sandbox gateway's charges, by purchase id.</summary>
     public required ILookup<string, SandboxChargeEntity> Ledger { get; init; }
     public required int OpenAuthorizations { get; init; }
+    /// <summary>The sandbox gateway's refunds, by purchase id.</summary>
+    public required ILookup<string, SandboxRefundEntity> Refunds { get; init; }
 
     public static async Task<StoredState> ReadAsync(string connectionString, CancellationToken ct)
     {
@@ -25,11 +28,14 @@ public sealed class StoredState
         await foreach (var row in purchases.QueryAsync<ShareEntity>(Range("share-", "share."), cancellationToken: ct)) Of(row.PartitionKey).Shares.Add(row);
         await foreach (var row in purchases.QueryAsync<ChargeEntity>(Range("charge-", "charge."), cancellationToken: ct)) Of(row.PartitionKey).Decisions.Add(row);
         await foreach (var row in purchases.QueryAsync<EventEntity>(Range("event-", "event."), cancellationToken: ct)) Of(row.PartitionKey).Events.Add(row);
+        await foreach (var row in purchases.QueryAsync<PaymentEntity>(Range(PaymentEntity.RowPrefix, "payment."), cancellationToken: ct)) Of(row.PartitionKey).Payments.Add(row);
 
         var gateway = service.GetTableClient("SandboxGateway");
         var ledger = new List<SandboxChargeEntity>();
         var open = 0;
-        await foreach (var row in gateway.QueryAsync<SandboxChargeEntity>(cancellationToken: ct))
+        var refunds = new List<SandboxRefundEntity>();
+        await foreach (var row in gateway.QueryAsync<SandboxRefundEntity>(Range(SandboxRefundEntity.RowPrefix, "refund."), cancellationToken: ct)) refunds.Add(row);
+        await foreach (var row in gateway.QueryAsync<SandboxChargeEntity>(TableClient.CreateQueryFilter($"RowKey eq {SandboxChargeEntity.Row}"), cancellationToken: ct))
         {
             if (row.PartitionKey == "open") open++;
             else ledger.Add(row);
@@ -40,6 +46,7 @@ public sealed class StoredState
             Orphans = [.. partitions.Where(p => p.Value.Purchase is null).Select(p => p.Key)],
             Ledger = ledger.ToLookup(c => c.PurchaseId),
             OpenAuthorizations = open,
+            Refunds = refunds.ToLookup(r => r.PurchaseId),
         };
     }
 
@@ -59,4 +66,5 @@ public sealed class StoredPurchase
     public List<ShareEntity> Shares { get; } = [];
     public List<ChargeEntity> Decisions { get; } = [];
     public List<EventEntity> Events { get; } = [];
+    public List<PaymentEntity> Payments { get; } = [];
 }

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using PledgFunctions.Money;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
 
@@ -9,7 +10,7 @@ public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange
 /// <summary>What storage says about a purchase, for its orchestration to follow.</summary>
 public sealed record PurchaseObservation(
     bool Exists, string State, DateTimeOffset Deadline,
-    IReadOnlyList<PendingChange> StillPending, DateTimeOffset? RecheckAt, IReadOnlyList<string> EventsToDeliver);
+    IReadOnlyList<PendingChange> StillPending, DateTimeOffset? RecheckAt, IReadOnlyList<string> EventsToDeliver, bool MoneyDue = false);
 
 /// <summary>Reads the purchase (enforcing its deadline, like every read), settles the card
 /// authorizations the orchestration was nudged about, and says which changes have not landed yet
@@ -42,14 +43,15 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
             if (!final && time.GetUtcNow() < until) (stillPending, recheck) = (Add(stillPending, change), Min(recheck, until));
         }
         var events = final ? await PendingEventsAsync(input.PurchaseId, ct) : [];
-        return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, events);
+        return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, events, MoneyPlan.IsMoneyDue(purchase));
     }
 
     private async Task<List<string>> PendingEventsAsync(string purchaseId, CancellationToken ct)
     {
         var events = new List<string>();
         await foreach (var row in purchases.QueryPartitionAsync<EventEntity>(purchaseId, EventEntity.RowPrefix, ct))
-            if (row.Status == EventEntity.Pending) events.Add(row.EventId);
+            // purchase.refunded is delivered by its refund's own orchestration (MerchantRefund).
+            if (row.Status == EventEntity.Pending && row.Type != Transitions.RefundedEvent) events.Add(row.EventId);
         return events;
     }
 

@@ -23,7 +23,14 @@
     else showLoadError(result);
   }
 
-  const viewKey = (c) => (c.state === 'SUCCESSFULL' ? 'done' : c.state === 'FAILED' ? 'failed' : c.pledged ? 'status' : 'form');
+  // The organizer's money: pledgers' payments come back to their card as reimbursements; a failed
+  // purchase gives back everything else too.
+  const owedBack = (c) => (c.state === 'FAILED' ? c.paidAmount : c.paidAmount - (c.shares[0]?.amount ?? c.paidAmount));
+  const givenBack = (c) => c.reimbursedAmount + c.refundedAmount;
+  const refundsDone = (c) => givenBack(c) >= owedBack(c);
+
+  // A key names its view, then what makes it change (`failed-true` once every refund is made).
+  const viewKey = (c) => (c.state === 'SUCCESSFULL' ? 'done' : c.state === 'FAILED' ? `failed-${refundsDone(c)}` : c.pledged ? 'status' : 'form');
 
   const views = { form: formView, status: statusView, done: doneView, failed: failedView };
 
@@ -34,7 +41,7 @@
     if (view?.key === key) {
       view.update?.(c);
     } else {
-      view = { key, ...views[key](c) };
+      view = { key, ...views[key.split('-')[0]](c) };
       root.replaceChildren(view.node);
       root.setAttribute('aria-busy', 'false');
       document.title = `${view.title} · ${c.merchantName} · Pledg`;
@@ -42,6 +49,7 @@
     }
     clearTimeout(timer);
     if (c.state === 'INITIALIZED') timer = setTimeout(load, P.nextRead(c.deadline, c.pledged ? POLL_MS : null));
+    else if (c.pledged && !refundsDone(c)) timer = setTimeout(load, POLL_MS); // refunds are on their way
   }
 
   function showLoadError(result) {
@@ -145,6 +153,7 @@
 
   function statusView(c) {
     const shares = shareList(c, true);
+    const reimbursed = reimbursedLine(c);
     const paid = (x) => x.shares.filter((s) => s.state === 'SUCCESSFULL').length;
     const progress = h('progress', { max: c.shares.length, value: paid(c), 'aria-labelledby': 'progress-text' });
     const progressText = h('p', { class: 'progress-text', id: 'progress-text' });
@@ -159,6 +168,7 @@
       h('p', {}, 'They have until ', h('time', { datetime: c.deadline, text: P.formatDate(c.deadline) }), ' (', P.countdown(c.deadline),
         ' left) to pay their share. If anyone hasn’t paid by then, the purchase fails.'),
       h('div', { class: 'progress' }, progressText, progress),
+      reimbursed.node,
       shares.node,
       h('p', { class: 'muted small', text: 'This page updates by itself as people pay.' }));
     const head = pageHead(c, `You paid ${P.money(c.amount, c.currency)}`, 'Your payment went through. Now the others pay you back their share.');
@@ -166,7 +176,7 @@
     return {
       node: layout(c, head, panel),
       title: 'Waiting for shares',
-      update: (next) => { shares.update(next); setProgress(next); },
+      update: (next) => { shares.update(next); setProgress(next); reimbursed.update(next); },
     };
   }
 
@@ -175,20 +185,38 @@
     const head = pageHead(c, alone ? 'Payment complete' : 'Everyone has paid',
       `Your purchase from ${c.merchantName} is complete${c.completedAt ? ` (${P.formatDate(c.completedAt)})` : ''}.`);
     head.prepend(stateBadge('badge-success', 'Complete', c.state));
+    const reimbursed = reimbursedLine(c);
     const panel = h('section', { class: 'panel', 'aria-labelledby': 'shares-title' },
-      h('h2', { id: 'shares-title', text: 'Shares' }), shareList(c, false).node);
-    return { node: layout(c, head, panel), title: 'Purchase complete' };
+      h('h2', { id: 'shares-title', text: 'Shares' }), alone ? null : reimbursed.node, shareList(c, false).node);
+    return { node: layout(c, head, panel), title: 'Purchase complete', update: reimbursed.update };
+  }
+
+  /** What the pledgers' payments have given back to the organizer's card so far. */
+  function reimbursedLine(c) {
+    const line = h('p', { class: 'reimbursed', id: 'reimbursed', role: 'status' });
+    const update = (x) => {
+      line.textContent = `Paid back to your card so far: ${P.money(x.reimbursedAmount, x.currency)} of ${P.money(owedBack(x), x.currency)}.`;
+    };
+    update(c);
+    return { node: line, update };
   }
 
   function failedView(c) {
     const cancelled = c.failureReason === 'cancelled';
     const title = cancelled ? 'This purchase was cancelled' : c.pledged ? 'This purchase expired' : 'This payment link has expired';
     const lead = cancelled
-      ? `${c.merchantName} cancelled it before it was paid. Nothing was charged.`
+      ? c.pledged ? `${c.merchantName} cancelled it.` : `${c.merchantName} cancelled it before it was paid. Nothing was charged.`
       : c.pledged
         ? `Not everyone paid their share by ${P.formatDate(c.deadline)}, so the purchase didn’t go through.`
         : `It was valid until ${P.formatDate(c.deadline)}. Nothing was charged; ask ${c.merchantName} for a new link.`;
     const head = pageHead(c, title, lead);
+    if (c.pledged) {
+      const paid = P.money(c.paidAmount, c.currency);
+      head.append(h('p', { class: 'refund-status', id: 'refund-status', role: 'status', 'data-done': String(refundsDone(c)),
+        text: refundsDone(c)
+          ? `Everything you paid (${paid}) has been refunded to your card.`
+          : `Everything you paid (${paid}) is being refunded to your card: ${P.money(givenBack(c), c.currency)} so far.` }));
+    }
     head.prepend(stateBadge('badge-failed', cancelled ? 'Failed · cancelled' : 'Failed · expired', c.state));
     const panel = c.shares.length
       ? h('section', { class: 'panel', 'aria-labelledby': 'shares-title' }, h('h2', { id: 'shares-title', text: 'Shares' }), shareList(c, false).node)

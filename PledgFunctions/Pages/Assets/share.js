@@ -23,7 +23,10 @@
     else showLoadError(result);
   }
 
-  const viewKey = (s) => (s.state === 'SUCCESSFULL' ? `paid-${s.purchaseState}` : s.state === 'FAILED' || s.purchaseState !== 'INITIALIZED' ? 'failed' : 'form');
+  // A paid share of a failed purchase is refunded; the page follows until it is.
+  const refunding = (s) => s.state === 'SUCCESSFULL' && s.purchaseState === 'FAILED' && s.refundedAmount < s.amount;
+  const viewKey = (s) => (s.state === 'SUCCESSFULL' ? `paid-${s.purchaseState}-${refunding(s)}`
+    : s.state === 'FAILED' || s.purchaseState !== 'INITIALIZED' ? 'failed' : 'form');
 
   /** Rebuilds only when the step changes: a read never clears the card form being filled in. */
   function render(s, focusHeading = false) {
@@ -38,6 +41,7 @@
     clearTimeout(timer);
     // Unpaid: read again when the deadline passes. Paid: follow the purchase until it is final.
     if (s.purchaseState === 'INITIALIZED') timer = setTimeout(load, P.nextRead(s.deadline, s.state === 'SUCCESSFULL' ? POLL_MS : null));
+    else if (refunding(s)) timer = setTimeout(load, POLL_MS);
   }
 
   function showLoadError(result) {
@@ -126,7 +130,10 @@
     const purchase = {
       SUCCESSFULL: ['Everyone has paid: the purchase is complete.', 'badge-success', 'Purchase complete'],
       INITIALIZED: [`Waiting for the others to pay. If not everyone pays by ${P.formatDate(s.deadline)}, the purchase fails.`, 'badge-pending', 'Waiting for others'],
-      FAILED: [`Not everyone paid by ${P.formatDate(s.deadline)}, so the purchase didn’t go through. Contact ${s.organizerEmail} about your payment.`, 'badge-failed', 'Purchase failed'],
+      FAILED: [`${s.failureReason === 'cancelled' ? `${s.merchantName} cancelled the purchase` : `Not everyone paid by ${P.formatDate(s.deadline)}`}, so it didn’t go through. `
+        + (refunding(s) ? `Your payment of ${P.money(s.amount, s.currency)} is being refunded to your card.`
+          : `Your payment of ${P.money(s.amount, s.currency)} has been refunded to your card${s.cardLast4 ? ` ending ${s.cardLast4}` : ''}.`),
+      'badge-failed', 'Purchase failed'],
     }[s.purchaseState] ?? [s.purchaseState, 'badge', s.purchaseState];
     const receipt = h('section', { class: 'panel receipt', 'aria-labelledby': 'receipt-title' },
       h('h2', { id: 'receipt-title', text: 'Receipt' }),
@@ -139,7 +146,8 @@
     const head = pageHead(s, h('p', { class: 'status-line' },
       h('span', { class: 'badge badge-success', id: 'share-state', 'data-state': s.state, text: 'Paid' }), ' ',
       h('span', { class: `badge ${purchase[1]}`, id: 'purchase-state', 'data-state': s.purchaseState, text: purchase[2] })),
-      'You paid your share', `Thank you! ${s.organizerEmail} has been paid back ${P.money(s.amount, s.currency)}.`);
+      'You paid your share', s.purchaseState === 'FAILED' ? 'The purchase didn’t go through, so your money comes back to you.'
+        : `Thank you! ${s.organizerEmail} has been paid back ${P.money(s.amount, s.currency)}.`);
     return { node: layout(s, head, receipt), title: 'Share paid' };
   }
 

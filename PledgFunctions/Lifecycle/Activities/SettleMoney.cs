@@ -1,0 +1,75 @@
+using Microsoft.DurableTask;
+using PledgFunctions.Money;
+using PledgFunctions.Payments;
+using PledgFunctions.Storage;
+
+namespace PledgFunctions.Lifecycle;
+
+/// <summary>What the money of a purchase looks like after <see cref="SettleMoney"/>: whose refund
+/// request landed, how far it is, and its purchase.refunded events still to deliver.</summary>
+public sealed record MoneySettlement(string? RefundRequestId, string? RefundStatus, IReadOnlyList<string> RefundEvents);
+
+/// <summary>Makes every refund the purchase's state calls for (<see cref="MoneyPlan"/>) that the
+/// payments ledger lacks, then marks a merchant refund succeeded with its purchase.refunded event
+/// (one transaction). Idempotent and safe to run twice at once: each refund's gateway idempotency
+/// key is its movement id, so a crash between the gateway's refund and the ledger row, or a
+/// concurrent run, only repeats a no-op; the ledger row's insert is the second guard.</summary>
+public sealed class SettleMoney(PurchaseTable purchases, PaymentsLedger ledger, ICardGateway gateway, TransitionCommitter commits,
+    TimeProvider time, ILogger<SettleMoney> logger) : TaskActivity<string, MoneySettlement>
+{
+    /// <summary>Storage or gateway trouble only delays the money: retried until it goes through.</summary>
+    public static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: int.MaxValue, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2,
+        maxRetryInterval: TimeSpan.FromMinutes(1)));
+
+    /// <summary>A few quick tries (about 15 s), for a purchase whose deadline must not wait on them.</summary>
+    public static readonly TaskOptions RetryWhileOpen = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+
+    public override Task<MoneySettlement> RunAsync(TaskActivityContext context, string purchaseId) => SettleAsync(purchaseId, CancellationToken.None);
+
+    public async Task<MoneySettlement> SettleAsync(string purchaseId, CancellationToken ct)
+    {
+        var found = await purchases.GetWithSharesAsync(purchaseId, ct);
+        if (found is null) return new MoneySettlement(null, null, []);
+        var made = (await ledger.ListAsync(purchaseId, ct)).Select(r => r.PaymentId).ToHashSet();
+        foreach (var refund in MoneyPlan.Refunds(found.Purchase, found.Shares).Where(r => !made.Contains(r.PaymentId)))
+        {
+            // The commit decided this charge; its capture is guaranteed and idempotent, and the
+            // request that made it may not have got there yet.
+            await gateway.CaptureAsync(refund.ChargeId, ct);
+            var refundId = await gateway.RefundAsync(refund.ChargeId, refund.Amount, refund.PaymentId, ct);
+            await ledger.RecordRefundAsync(purchaseId, refund, refundId, found.Purchase.Currency, ct);
+            logger.LogInformation("Refunded {Amount} to {ShareRowKey} of {PurchaseId} ({Reason})", refund.Amount, refund.ShareRowKey, purchaseId, refund.Reason);
+        }
+        var purchase = found.Purchase.RefundStatus == RefundStatuses.Pending ? await CompleteRefundAsync(purchaseId, ct) : found.Purchase;
+        return new MoneySettlement(purchase.RefundRequestId, purchase.RefundStatus, await RefundEventsAsync(purchaseId, ct));
+    }
+
+    /// <summary>Every refund of the merchant refund is in the ledger (made above or by a concurrent
+    /// run): pending → succeeded, conditioned on the ETag read.</summary>
+    private async Task<PurchaseEntity> CompleteRefundAsync(string purchaseId, CancellationToken ct)
+    {
+        while (true)
+        {
+            var purchase = await purchases.GetPurchaseAsync(purchaseId, ct) ?? throw new InvalidOperationException($"Purchase {purchaseId} vanished.");
+            if (purchase.RefundStatus != RefundStatuses.Pending) return purchase;
+            if (purchase.RefundedAmount != MoneyPlan.RefundsOwed(purchase))
+                throw new InvalidOperationException($"Purchase {purchaseId} has {purchase.RefundedAmount} refunded of {MoneyPlan.RefundsOwed(purchase)} owed.");
+            try
+            {
+                await commits.SubmitAsync(Transitions.Refunded(purchase, time.GetUtcNow()), ct);
+                return purchase;
+            }
+            catch (Exception e) when (StorageErrors.IsConflict(e)) { }
+        }
+    }
+
+    private async Task<List<string>> RefundEventsAsync(string purchaseId, CancellationToken ct)
+    {
+        var events = new List<string>();
+        await foreach (var row in purchases.QueryPartitionAsync<EventEntity>(purchaseId, EventEntity.RowPrefix, ct))
+            if (row.Status == EventEntity.Pending && row.Type == Transitions.RefundedEvent) events.Add(row.EventId);
+        return events;
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.DurableTask;
+using PledgFunctions.Webhooks;
+
+namespace PledgFunctions.Lifecycle;
+
+public sealed record MerchantRefundInput(string PurchaseId, string RequestId, TimeSpan WebhookFirstRetry);
+
+/// <summary>One merchant refund request (instance id <c>{purchaseId}-refund-{requestId}</c>), started
+/// BEFORE the request commits refundStatus pending, like the nudges: the purchase's own orchestration
+/// may have ended long ago. It looks at storage until its request's commit shows (the purchase row
+/// names the request that landed), makes the refunds (<see cref="SettleMoney"/>) and delivers the
+/// purchase.refunded event with the webhook retry policy. If another request's commit landed, or
+/// none within <see cref="CommitGrace"/>, it ends without doing anything.</summary>
+public sealed class MerchantRefund : TaskOrchestrator<MerchantRefundInput, string>
+{
+    public static readonly TimeSpan CommitGrace = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LookAgain = TimeSpan.FromSeconds(1);
+
+    public static string InstanceId(string purchaseId, string requestId) => $"{purchaseId}-refund-{requestId}";
+
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, MerchantRefundInput input)
+    {
+        var giveUpAt = context.CurrentUtcDateTime + CommitGrace;
+        var settled = await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), input.PurchaseId, SettleMoney.Retry);
+        while (settled.RefundRequestId != input.RequestId)
+        {
+            if (settled.RefundRequestId is not null || context.CurrentUtcDateTime >= giveUpAt) return "not-ours";
+            await context.CreateTimer(context.CurrentUtcDateTime + LookAgain, CancellationToken.None);
+            settled = await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), input.PurchaseId, SettleMoney.Retry);
+        }
+        await Task.WhenAll(settled.RefundEvents.Select(eventId => context.CallActivityAsync(nameof(NotifyMerchant),
+            new NotifyInput(input.PurchaseId, eventId, context.CurrentUtcDateTime), RetrySchedule.Policy(input.WebhookFirstRetry))));
+        return settled.RefundStatus ?? "none";
+    }
+}
