@@ -49,8 +49,14 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string OrganizerEmail { get; set; }
 #endif
+        /// <summary>The paidAmount property</summary>
+        public long? PaidAmount { get; set; }
         /// <summary>The pledged property</summary>
         public bool? Pledged { get; set; }
+        /// <summary>The refundedAmount property</summary>
+        public long? RefundedAmount { get; set; }
+        /// <summary>The reimbursedAmount property</summary>
+        public long? ReimbursedAmount { get; set; }
         /// <summary>The shares property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -94,7 +100,10 @@ namespace PledgFunctions.Client.Generated.Models
                 { "failureReason", n => { FailureReason = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.FailureReason>(); } },
                 { "merchantName", n => { MerchantName = n.GetStringValue(); } },
                 { "organizerEmail", n => { OrganizerEmail = n.GetStringValue(); } },
+                { "paidAmount", n => { PaidAmount = n.GetLongValue(); } },
                 { "pledged", n => { Pledged = n.GetBoolValue(); } },
+                { "refundedAmount", n => { RefundedAmount = n.GetLongValue(); } },
+                { "reimbursedAmount", n => { ReimbursedAmount = n.GetLongValue(); } },
                 { "shares", n => { Shares = n.GetCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.CheckoutShare>(global::PledgFunctions.Client.Generated.Models.CheckoutShare.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "state", n => { State = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.PurchaseState>(); } },
             };
@@ -114,7 +123,10 @@ namespace PledgFunctions.Client.Generated.Models
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.FailureReason>("failureReason", FailureReason);
             writer.WriteStringValue("merchantName", MerchantName);
             writer.WriteStringValue("organizerEmail", OrganizerEmail);
+            writer.WriteLongValue("paidAmount", PaidAmount);
             writer.WriteBoolValue("pledged", Pledged);
+            writer.WriteLongValue("refundedAmount", RefundedAmount);
+            writer.WriteLongValue("reimbursedAmount", ReimbursedAmount);
             writer.WriteCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.CheckoutShare>("shares", Shares);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.PurchaseState>("state", State);
             writer.WriteAdditionalData(AdditionalData);

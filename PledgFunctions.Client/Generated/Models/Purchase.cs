@@ -25,6 +25,8 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public List<global::PledgFunctions.Client.Generated.Models.CartItem> Cart { get; set; }
 #endif
+        /// <summary>The collectedAmount property</summary>
+        public long? CollectedAmount { get; set; }
         /// <summary>The completedAt property</summary>
         public DateTimeOffset? CompletedAt { get; set; }
         /// <summary>The createdAt property</summary>
@@ -75,6 +77,8 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string Reference { get; set; }
 #endif
+        /// <summary>The refundStatus property</summary>
+        public global::PledgFunctions.Client.Generated.Models.RefundStatus? RefundStatus { get; set; }
         /// <summary>A purchase&apos;s or share&apos;s state; SUCCESSFULL and FAILED are final.</summary>
         public global::PledgFunctions.Client.Generated.Models.PurchaseState? State { get; set; }
         /// <summary>
@@ -104,6 +108,7 @@ namespace PledgFunctions.Client.Generated.Models
             {
                 { "amount", n => { Amount = n.GetLongValue(); } },
                 { "cart", n => { Cart = n.GetCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.CartItem>(global::PledgFunctions.Client.Generated.Models.CartItem.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "collectedAmount", n => { CollectedAmount = n.GetLongValue(); } },
                 { "completedAt", n => { CompletedAt = n.GetDateTimeOffsetValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "currency", n => { Currency = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.Currency>(); } },
@@ -114,6 +119,7 @@ namespace PledgFunctions.Client.Generated.Models
                 { "paymentUrl", n => { PaymentUrl = n.GetStringValue(); } },
                 { "pledgerEmails", n => { PledgerEmails = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "reference", n => { Reference = n.GetStringValue(); } },
+                { "refundStatus", n => { RefundStatus = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.RefundStatus>(); } },
                 { "state", n => { State = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.PurchaseState>(); } },
             };
         }
@@ -126,6 +132,7 @@ namespace PledgFunctions.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("amount", Amount);
             writer.WriteCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.CartItem>("cart", Cart);
+            writer.WriteLongValue("collectedAmount", CollectedAmount);
             writer.WriteDateTimeOffsetValue("completedAt", CompletedAt);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.Currency>("currency", Currency);
@@ -136,6 +143,7 @@ namespace PledgFunctions.Client.Generated.Models
             writer.WriteStringValue("paymentUrl", PaymentUrl);
             writer.WriteCollectionOfPrimitiveValues<string>("pledgerEmails", PledgerEmails);
             writer.WriteStringValue("reference", Reference);
+            writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.RefundStatus>("refundStatus", RefundStatus);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.PurchaseState>("state", State);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -59,6 +59,8 @@ namespace PledgFunctions.Client.Generated.Models
         public DateTimeOffset? PaidAt { get; set; }
         /// <summary>A purchase&apos;s or share&apos;s state; SUCCESSFULL and FAILED are final.</summary>
         public global::PledgFunctions.Client.Generated.Models.PurchaseState? PurchaseState { get; set; }
+        /// <summary>The refundedAmount property</summary>
+        public long? RefundedAmount { get; set; }
         /// <summary>A purchase&apos;s or share&apos;s state; SUCCESSFULL and FAILED are final.</summary>
         public global::PledgFunctions.Client.Generated.Models.PurchaseState? State { get; set; }
         /// <summary>
@@ -96,6 +98,7 @@ namespace PledgFunctions.Client.Generated.Models
                 { "organizerEmail", n => { OrganizerEmail = n.GetStringValue(); } },
                 { "paidAt", n => { PaidAt = n.GetDateTimeOffsetValue(); } },
                 { "purchaseState", n => { PurchaseState = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.PurchaseState>(); } },
+                { "refundedAmount", n => { RefundedAmount = n.GetLongValue(); } },
                 { "state", n => { State = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.PurchaseState>(); } },
             };
         }
@@ -116,6 +119,7 @@ namespace PledgFunctions.Client.Generated.Models
             writer.WriteStringValue("organizerEmail", OrganizerEmail);
             writer.WriteDateTimeOffsetValue("paidAt", PaidAt);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.PurchaseState>("purchaseState", PurchaseState);
+            writer.WriteLongValue("refundedAmount", RefundedAmount);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.PurchaseState>("state", State);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -34,7 +34,7 @@ namespace PledgFunctions.Client.Generated.Api.Health
         {
         }
         /// <summary>
-        /// 200 when storage answers, 503 otherwise
+        /// Healthy once storage answers and the lifecycle engine accepts calls (standalone, its    sidecar starts right after storage): before that, creating a purchase would be refused.
         /// </summary>
         /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Models.Health"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -59,7 +59,7 @@ namespace PledgFunctions.Client.Generated.Api.Health
             return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.Health>(requestInfo, global::PledgFunctions.Client.Generated.Models.Health.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// 200 when storage answers, 503 otherwise
+        /// Healthy once storage answers and the lifecycle engine accepts calls (standalone, its    sidecar starts right after storage): before that, creating a purchase would be refused.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -76,7 +76,7 @@ namespace PledgFunctions.Client.Generated.Api.Purchases
             return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.PurchaseList>(requestInfo, global::PledgFunctions.Client.Generated.Models.PurchaseList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Optional header Idempotency-Key (1-255 visible ASCII characters): the same key and body replay the first response.
+        /// Optional header Idempotency-Key (1-255 visible ASCII characters): the same key, route and body replay the first response.
         /// </summary>
         /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Models.Purchase"/></returns>
         /// <param name="body">A new purchase. When `cart` is given, the sum of `quantity * unitAmount` must equal `amount`.</param>
@@ -132,7 +132,7 @@ namespace PledgFunctions.Client.Generated.Api.Purchases
             return requestInfo;
         }
         /// <summary>
-        /// Optional header Idempotency-Key (1-255 visible ASCII characters): the same key and body replay the first response.
+        /// Optional header Idempotency-Key (1-255 visible ASCII characters): the same key, route and body replay the first response.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">A new purchase. When `cart` is given, the sum of `quantity * unitAmount` must equal `amount`.</param>

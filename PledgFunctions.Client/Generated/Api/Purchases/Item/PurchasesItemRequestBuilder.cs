@@ -5,6 +5,8 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using PledgFunctions.Client.Generated.Api.Purchases.Item.Cancel;
 using PledgFunctions.Client.Generated.Api.Purchases.Item.Events;
+using PledgFunctions.Client.Generated.Api.Purchases.Item.Payments;
+using PledgFunctions.Client.Generated.Api.Purchases.Item.Refund;
 using PledgFunctions.Client.Generated.Api.Purchases.Item.Status;
 using PledgFunctions.Client.Generated.Models;
 using System.Collections.Generic;
@@ -29,6 +31,16 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item
         public global::PledgFunctions.Client.Generated.Api.Purchases.Item.Events.EventsRequestBuilder Events
         {
             get => new global::PledgFunctions.Client.Generated.Api.Purchases.Item.Events.EventsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The payments property</summary>
+        public global::PledgFunctions.Client.Generated.Api.Purchases.Item.Payments.PaymentsRequestBuilder Payments
+        {
+            get => new global::PledgFunctions.Client.Generated.Api.Purchases.Item.Payments.PaymentsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The refund property</summary>
+        public global::PledgFunctions.Client.Generated.Api.Purchases.Item.Refund.RefundRequestBuilder Refund
+        {
+            get => new global::PledgFunctions.Client.Generated.Api.Purchases.Item.Refund.RefundRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The status property</summary>
         public global::PledgFunctions.Client.Generated.Api.Purchases.Item.Status.StatusRequestBuilder Status
@@ -81,6 +93,45 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item
             return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.Purchase>(requestInfo, global::PledgFunctions.Client.Generated.Models.Purchase.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
+        /// Any of amount, currency, cart, reference, notificationUrl; null clears cart, reference or notificationUrl.
+        /// </summary>
+        /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Models.Purchase"/></returns>
+        /// <param name="body">Any of these fields; one not given keeps its value, null clears cart, reference or notificationUrl. The result must pass every rule of create.</param>
+        /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 400 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 413 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 422 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public async Task<global::PledgFunctions.Client.Generated.Models.Purchase?> PatchAsync(global::PledgFunctions.Client.Generated.Models.PatchPurchaseRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#nullable restore
+#else
+        public async Task<global::PledgFunctions.Client.Generated.Models.Purchase> PatchAsync(global::PledgFunctions.Client.Generated.Models.PatchPurchaseRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = ToPatchRequestInformation(body, requestConfiguration);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "400", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "401", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "404", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "409", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "413", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "422", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "503", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.Purchase>(requestInfo, global::PledgFunctions.Client.Generated.Models.Purchase.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+        /// <summary>
         /// Get a purchase
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
@@ -97,6 +148,28 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
             requestInfo.Headers.TryAdd("Accept", "application/json");
+            return requestInfo;
+        }
+        /// <summary>
+        /// Any of amount, currency, cart, reference, notificationUrl; null clears cart, reference or notificationUrl.
+        /// </summary>
+        /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="body">Any of these fields; one not given keeps its value, null clears cart, reference or notificationUrl. The result must pass every rule of create.</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public RequestInformation ToPatchRequestInformation(global::PledgFunctions.Client.Generated.Models.PatchPurchaseRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        {
+#nullable restore
+#else
+        public RequestInformation ToPatchRequestInformation(global::PledgFunctions.Client.Generated.Models.PatchPurchaseRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = new RequestInformation(Method.PATCH, UrlTemplate, PathParameters);
+            requestInfo.Configure(requestConfiguration);
+            requestInfo.Headers.TryAdd("Accept", "application/json");
+            requestInfo.SetContentFromParsable(RequestAdapter, "application/json", body);
             return requestInfo;
         }
         /// <summary>

@@ -34,7 +34,7 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Cancel
         {
         }
         /// <summary>
-        /// Cancel a purchase that is still INITIALIZED
+        /// Cancel a purchase that is still INITIALIZED (before or after the organizer paid)
         /// </summary>
         /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Models.Purchase"/></returns>
         /// <param name="body">Optional body of a cancel.</param>
@@ -73,7 +73,7 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Cancel
             return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.Purchase>(requestInfo, global::PledgFunctions.Client.Generated.Models.Purchase.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Cancel a purchase that is still INITIALIZED
+        /// Cancel a purchase that is still INITIALIZED (before or after the organizer paid)
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">Optional body of a cancel.</param>
