@@ -75,4 +75,26 @@ public sealed class SdkFlowTests(ServiceFixture fixture) : IClassFixture<Service
         var events = await _sdk.EventsAsync(purchase.Id!);
         Assert.Equal(EventType.PurchaseSucceeded, Assert.Single(events.Items!).Type);
     }
+
+    [Fact]
+    public async Task APurchaseIsEditedPaidRefundedAndItsPaymentsListedThroughTheSdk()
+    {
+        var created = await _sdk.CreateAsync(SdkSteps.NewPurchase(9000));
+        var edited = await _sdk.Merchant.Api.Purchases[created.Id!].PatchAsync(new PatchPurchaseRequest { Reference = "order-edited" });
+        Assert.Equal((9000L, "order-edited"), (edited!.Amount!.Value, edited.Reference));
+
+        var pledged = await _sdk.PledgeAsync(edited, ["bob@example.com"]);
+        await _sdk.PayAsync(pledged.Shares![1]);
+        var paid = await Eventually.ReturnsAsync(() => _sdk.Merchant.Api.Purchases[created.Id!].Payments.GetAsync()!,
+            p => p!.Items!.Count == 3, TimeSpan.FromSeconds(60), "pledge, share and reimbursement listed");
+        Assert.Equal([PaymentType.Charge, PaymentType.Charge, PaymentType.Refund], paid!.Items!.Select(p => p.Type!.Value));
+
+        var refunding = await _sdk.Merchant.Api.Purchases[created.Id!].Refund.PostAsync(new RefundPurchaseRequest { Reason = "returned" });
+        Assert.Equal(PurchaseState.SUCCESSFULL, refunding!.State);
+        var refunded = await Eventually.ReturnsAsync(() => _sdk.GetAsync(created.Id!), p => p.RefundStatus == RefundStatus.Succeeded,
+            TimeSpan.FromSeconds(60), "merchant refund made");
+        Assert.Equal(0, refunded.CollectedAmount);
+        var again = await Assert.ThrowsAsync<Problem>(() => _sdk.Merchant.Api.Purchases[created.Id!].Refund.PostAsync(new RefundPurchaseRequest()));
+        Assert.Equal(ProblemCode.Already_refunded, again.Code);
+    }
 }

@@ -35,7 +35,7 @@ public static class TelemetrySetup
                     .AddAspNetCoreInstrumentation(o => o.EnrichWithHttpRequest = (activity, _) => TelemetryRedaction.RedactServerSpan(activity))
                     .AddHttpClientInstrumentation(o =>
                     {
-                        o.FilterHttpRequestMessage = _ => !IsInsideAzureSdkCall();
+                        o.FilterHttpRequestMessage = request => !IsInsideAzureSdkCall() && !IsStorageRequest(request);
                         o.EnrichWithHttpRequestMessage = (activity, _) => TelemetryRedaction.RedactClientSpan(activity);
                     });
                 // Endpoint, protocol, headers: the exporter reads the OTEL_EXPORTER_OTLP_* settings itself.
@@ -57,6 +57,11 @@ public static class TelemetrySetup
     /// under it would repeat it.</summary>
     private static bool IsInsideAzureSdkCall() =>
         Activity.Current is { } current && (IsAzureSdk(current) || current.Parent is { } parent && IsAzureSdk(parent));
+
+    /// <summary>Every Azure Storage REST call carries x-ms-version. The engine's provider polls its
+    /// queues and renews its leases outside any request: its Azure SDK spans are sampled out as
+    /// polling noise, and the HttpClient span under a dropped one would stand alone.</summary>
+    private static bool IsStorageRequest(HttpRequestMessage request) => request.Headers.Contains("x-ms-version");
 
     private static bool IsAzureSdk(Activity activity) => activity.Source.Name.StartsWith("Azure.", StringComparison.Ordinal);
 }
