@@ -20,6 +20,7 @@ public sealed class SidecarServer(EngineStorage engine, StorageHealth health, IL
     private Task _starting = Task.CompletedTask;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SidecarLifetime _lifetime = new();
 
     public int Port => port;
 
@@ -52,11 +53,17 @@ public sealed class SidecarServer(EngineStorage engine, StorageHealth health, IL
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<IOrchestrationService>(engine.Service);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(engine.Service);
-        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        // Its own lifetime, not the web host's: the sidecar stops its dispatchers from
+        // ApplicationStopping in an async void handler, and the provider's StopAsync throws when it
+        // never started (no worker connected yet), which would crash the process. We stop the
+        // provider ourselves in StopAsync instead.
+        builder.Services.AddSingleton(sp => new TaskHubGrpcServer(_lifetime, loggers, engine.Service, engine.Service,
+            Microsoft.Extensions.Options.Options.Create(new TaskHubGrpcServerOptions())));
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();
         await app.StartAsync(ct);
         _sidecar = app;
+        _lifetime.NotifyStarted();
         _ready.TrySetResult();
         logger.LogInformation("Durable Task engine: task hub {TaskHub} on Azure Storage, sidecar on {Address}", engine.TaskHubName, Address);
     }
@@ -65,7 +72,17 @@ public sealed class SidecarServer(EngineStorage engine, StorageHealth health, IL
     {
         await _stopping.CancelAsync();
         try { await _starting; } catch (OperationCanceledException) { }
-        if (_sidecar is not null) await _sidecar.StopAsync(cancellationToken);
+        if (_sidecar is null) return;
+        try
+        {
+            // Releases the partition leases, so another process takes over without waiting for them to expire.
+            await engine.Service.StopAsync();
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException)
+        {
+            logger.LogDebug("The engine's provider had not started (no worker connected yet): nothing to stop");
+        }
+        await _sidecar.StopAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -80,4 +97,20 @@ public sealed class SidecarServer(EngineStorage engine, StorageHealth health, IL
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
+}
+
+/// <summary>Started when the sidecar listens; never "stopping" (see <see cref="SidecarServer.StopAsync"/>).</summary>
+internal sealed class SidecarLifetime : IHostApplicationLifetime
+{
+    private readonly CancellationTokenSource _started = new();
+
+    public CancellationToken ApplicationStarted => _started.Token;
+
+    public CancellationToken ApplicationStopping => CancellationToken.None;
+
+    public CancellationToken ApplicationStopped => CancellationToken.None;
+
+    public void NotifyStarted() => _started.Cancel();
+
+    public void StopApplication() { }
 }
