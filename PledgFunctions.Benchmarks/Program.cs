@@ -4,7 +4,7 @@ using PledgFunctions.Benchmarks.Micro;
 using PledgFunctions.Faults;
 
 // dotnet run -c Release --project PledgFunctions.Benchmarks -- micro [BenchmarkDotNet arguments]
-// dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,engine,deadlines,azurite]
+// dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,engine,deadlines,starts,azurite]
 // dotnet run -c Release --project PledgFunctions.Benchmarks -- faults [--short] [--seed N] [--only crash|outage|abuse]
 var command = args.FirstOrDefault();
 var rest = args.Skip(1).ToArray();
@@ -26,6 +26,6 @@ switch (command)
         foreach (var violation in report.Violations.Take(100)) Console.WriteLine("  " + violation);
         return report.Violations.Count == 0 ? 0 : 1;
     default:
-        Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | load [--quick] [--only creation,lifecycles,engine,deadlines,azurite] | faults [--short] [--seed N] [--only crash|outage|abuse]");
+        Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | load [--quick] [--only creation,lifecycles,engine,deadlines,starts,azurite] | faults [--short] [--seed N] [--only crash|outage|abuse]");
         return 2;
 }

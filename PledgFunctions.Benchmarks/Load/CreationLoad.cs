@@ -38,7 +38,7 @@ public static class CreationLoad
         report.Heading("Purchase creation (POST /api/purchases, no Idempotency-Key)");
         report.Row("concurrency", "requests", "service req/s", "p50 / p95 / p99 ms", "app ops/create", "engine calls/create",
             "baseline creates/s", "baseline p50 / p95 / p99 ms", "baseline app calls", "baseline engine calls", "throughput ratio", "p50 ratio", "p99 ratio", "alloc/request", "errors");
-        foreach (var (concurrency, count) in new[] { (1, 150), (16, 500), (64, 800) })
+        foreach (var (concurrency, count) in new[] { (1, 100), (16, 300), (64, 500) })
         {
             var n = Math.Max(50, (int)(count * scale));
             var engineBefore = service.EngineCounter.Total;

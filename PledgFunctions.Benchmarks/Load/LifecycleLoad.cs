@@ -69,8 +69,8 @@ public static class LifecycleLoad
     public static async Task RunAsync(InProcessService service, Baseline baseline, string notificationUrl, double scale, LoadReport report)
     {
         var http = service.Http;
-        for (var i = 0; i < 10; i++) await RunOneAsync(http, 2, notificationUrl);
-        for (var i = 0; i < 10; i++) await baseline.LifecycleAsync(2, TimeProvider.System.GetUtcNow());
+        await Measurement.RunAsync("warm-up", 10, 1, _ => RunOneAsync(http, 2, notificationUrl), () => 0);
+        await Measurement.RunAsync("warm-up", 10, 1, _ => baseline.LifecycleAsync(2, TimeProvider.System.GetUtcNow()), () => 0);
 
         report.Heading("Full lifecycles, sequential (create → pledge → every pledger pays; notificationUrl to a local receiver)");
         using var gateway = new GatewayCallCounter();
@@ -81,11 +81,12 @@ public static class LifecycleLoad
         foreach (var pledgers in new[] { 0, 1, 5, 20 })
         {
             var count = Math.Max(5, (int)((pledgers == 20 ? 10 : 20) * scale));
-            var steps = new Steps[count];
+            var slots = new Steps?[count];
             var gatewayBefore = gateway.Total;
             var engineBefore = service.EngineCounter.Total;
             var measured = await Measurement.RunAsync("lifecycle", count, 1,
-                async i => steps[i] = await RunOneAsync(http, pledgers, notificationUrl), () => service.Counter.Total);
+                async i => slots[i] = await RunOneAsync(http, pledgers, notificationUrl), () => service.Counter.Total);
+            var steps = slots.OfType<Steps>().ToArray(); // a lifecycle with a failed request has no steps
             var engineCalls = (double)(service.EngineCounter.Total - engineBefore) / count;
             var gatewayCalls = (double)(gateway.Total - gatewayBefore) / count;
             var raw = await Measurement.RunAsync("baseline lifecycle", count, 1,
@@ -96,7 +97,7 @@ public static class LifecycleLoad
             report.Row(pledgers, count, measured.StorageOpsEach.ToString("F2"), raw.StorageOpsEach.ToString("F2"), gatewayCalls.ToString("F2"),
                 engineCalls.ToString("F1"), CreationLoad.Ms(measured.Percentile(0.5)), CreationLoad.Ms(raw.Percentile(0.5)),
                 P50P99(steps.Select(s => s.CreateMs)), P50P99(steps.Select(s => s.PledgeMs)), pay.Length == 0 ? "-" : P50P99(pay),
-                CreationLoad.Kb(measured.AllocatedEach));
+                CreationLoad.Kb(measured.AllocatedEach) + (measured.Failures > 0 ? $" ({CreationLoad.Errors(measured)} failed)" : ""));
             report.Memory($"after lifecycles with {pledgers} pledgers");
         }
         // What a nudge alone costs a request: one external event through the sidecar to a live instance
