@@ -57,10 +57,16 @@ public static class TestPurchases
         notificationUrl,
     };
 
+    /// <summary>Like a merchant's client: a 503 storage_unavailable changed nothing and says to retry
+    /// (Retry-After), so it is retried a few times; any other answer is final.</summary>
     public static async Task<JsonElement> CreateAsync(HttpClient merchant, object? body = null)
     {
-        var response = await merchant.PostJsonAsync("/api/purchases", body ?? Body());
-        return await response.AssertOkAsync(HttpStatusCode.Created);
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await merchant.PostJsonAsync("/api/purchases", body ?? Body());
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5) return await response.AssertOkAsync(HttpStatusCode.Created);
+            await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt));
+        }
     }
 
     public static string OrganizerToken(JsonElement purchase) => purchase.GetProperty("paymentUrl").GetString()!.Split('/')[^1];
