@@ -36,7 +36,7 @@ public sealed class KeyRotationTests
     public async Task AnotherInstanceThatCachedTheOldKeyRefusesItOnceItsRecheckIsDue()
     {
         await using var azurite = await Azurite.StartNewAsync();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var running = await TestService.StartAsync(azurite, WithKey(KeyA), s => s.AddSingleton<TimeProvider>(clock));
         Assert.Equal(HttpStatusCode.OK, await ListAsync(running, KeyA));
 
