@@ -19,11 +19,23 @@ public sealed class Azurite : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
+    /// <summary>Another process may take a port between picking it free and Azurite binding it
+    /// (Azurite then exits at once): try fresh ports a few times.</summary>
     public static async Task<Azurite> StartNewAsync()
     {
-        var azurite = new Azurite();
-        await azurite.StartAsync();
-        return azurite;
+        for (var attempt = 1; ; attempt++)
+        {
+            var azurite = new Azurite();
+            try
+            {
+                await azurite.StartAsync();
+                return azurite;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                await azurite.DisposeAsync();
+            }
+        }
     }
 
     public async Task StartAsync()
