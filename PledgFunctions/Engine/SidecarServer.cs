@@ -33,6 +33,9 @@ public sealed class SidecarServer(EngineStorage engine, StorageHealth health, IL
     /// the sidecar waits for storage, so it is not up while storage is down.</summary>
     private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a stop waits for the provider to release its leases.</summary>
+    private static readonly TimeSpan StopWithin = TimeSpan.FromSeconds(15);
+
     public string Address => $"http://127.0.0.1:{Port}";
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -75,12 +78,21 @@ public sealed class SidecarServer(EngineStorage engine, StorageHealth health, IL
         if (_sidecar is null) return;
         try
         {
-            // Releases the partition leases, so another process takes over without waiting for them to expire.
-            await engine.Service.StopAsync();
+            // Releases the partition leases, so another process takes over without waiting for them
+            // to expire. Forced: the worker has already stopped (it was registered after us), so the
+            // work items it held will never complete here and a graceful stop would wait for them
+            // (up to the provider's 10 minutes). Aborted sessions are redelivered to whoever takes
+            // the partition, which is the at-least-once delivery the activities are written for.
+            await engine.Service.StopAsync(isForced: true).WaitAsync(StopWithin, cancellationToken);
         }
         catch (Exception e) when (e is NullReferenceException or InvalidOperationException)
         {
             logger.LogDebug("The engine's provider had not started (no worker connected yet): nothing to stop");
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // The leases then expire on their own (the provider's lease interval) and another process takes over.
+            logger.LogWarning("The engine did not release its partition leases within {Seconds} s; they expire on their own", StopWithin.TotalSeconds);
         }
         await _sidecar.StopAsync(cancellationToken);
     }
