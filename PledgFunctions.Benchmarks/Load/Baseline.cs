@@ -46,7 +46,7 @@ public sealed class Baseline
     {
         var id = PurchaseKeys.NewPurchaseId(now);
         if (_engine is not null)
-            await _engine.ScheduleNewOrchestrationInstanceAsync(nameof(PurchaseLifecycle), new LifecycleInput(id, TimeSpan.FromSeconds(30)),
+            await _engine.ScheduleNewOrchestrationInstanceAsync(nameof(PurchaseLifecycle), new LifecycleInput(id, TimeSpan.FromSeconds(30), now.AddDays(2)),
                 new StartOrchestrationOptions(InstanceId: id));
         await _purchases.AddEntityAsync(NewPurchase(id, now));
         return id;

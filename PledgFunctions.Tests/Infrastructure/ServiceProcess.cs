@@ -48,7 +48,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public HttpClient Client(string? apiKey = TestService.MerchantKey)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
         return client;
     }

@@ -1,5 +1,9 @@
 using System.Net;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using PledgFunctions.Lifecycle;
+using PledgFunctions.Merchants;
+using PledgFunctions.Purchases;
 using PledgFunctions.Storage;
 using PledgFunctions.Tests.Infrastructure;
 using static PledgFunctions.Tests.Infrastructure.TestCheckout;
@@ -81,4 +85,30 @@ public sealed class DeadlineTests(ShortWindowFixture fixture) : IClassFixture<Sh
         await (await Service.Client().PostAsync($"/api/purchases/{id}/cancel", null)).AssertProblemAsync(HttpStatusCode.Conflict, "purchase_not_modifiable");
     }
 
+
+    [Fact]
+    public async Task ACreateRetriedAfterItsFirstInstanceEndedGetsALifecycleAgain()
+    {
+        // The first attempt of a create started the instance and died before its insert; the
+        // instance ended before the merchant retried with the same Idempotency-Key, which reuses
+        // the purchase id. (Terminated here; "absent" after the creation grace in real life.)
+        var now = TimeProvider.System.GetUtcNow();
+        var id = PurchaseKeys.NewPurchaseId(now);
+        var engine = Service.Services.GetRequiredService<DurableTaskClient>();
+        await Service.Services.GetRequiredService<LifecycleSignals>().StartAsync(id, now.AddHours(1), CancellationToken.None);
+        await engine.TerminateInstanceAsync(id);
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await engine.WaitForInstanceCompletionAsync(id, wait.Token)).RuntimeStatus);
+
+        var creator = Service.Services.GetRequiredService<PurchaseCreator>();
+        var merchant = (await Service.Services.GetRequiredService<MerchantStore>().FindByApiKeyAsync(TestService.MerchantKey, CancellationToken.None))!;
+        var request = new CreatePurchaseRequest("organizer@example.com", 3000, "EUR", null, null, null);
+        await creator.CreateAsync(creator.NewEntity(id, merchant, request, Service.BaseAddress.ToString().TrimEnd('/'), TimeProvider.System.GetUtcNow()), CancellationToken.None);
+
+        // Only the purchase's orchestration writes FAILED without anybody reading it.
+        var stored = (await StoredFinalAsync(id)).Purchase;
+        Assert.Equal(PurchaseStates.Failed, stored.State);
+        Assert.Equal(FailureReasons.DeadlineExpired, stored.FailureReason);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await engine.GetInstanceAsync(id))!.RuntimeStatus);
+    }
 }

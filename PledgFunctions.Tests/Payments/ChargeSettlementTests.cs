@@ -42,7 +42,7 @@ public sealed class ChargeSettlementTests(ShortGraceFixture fixture) : IClassFix
         Assert.Equal("INITIALIZED", share.GetProperty("state").GetString());
 
         await Eventually.TrueAsync(async () => (await ShareChargesAsync(id, 1)).Single().State == SandboxChargeEntity.Voided,
-            TimeSpan.FromSeconds(30), "orphaned authorization voided by the orchestration");
+            TimeSpan.FromSeconds(60), "orphaned authorization voided by the orchestration");
         await (await PayAsync(_service.Client(null), token)).AssertOkAsync();
         await (await PayAsync(_service.Client(null), token)).AssertProblemAsync(HttpStatusCode.Conflict, "share_already_paid");
         var charges = await ShareChargesAsync(id, 1);
@@ -67,7 +67,7 @@ public sealed class ChargeSettlementTests(ShortGraceFixture fixture) : IClassFix
         Assert.Equal("SUCCESSFULL", share.GetProperty("state").GetString());
 
         await Eventually.TrueAsync(async () => (await ShareChargesAsync(id, 1)).Single().State == SandboxChargeEntity.Captured,
-            TimeSpan.FromSeconds(30), "committed authorization captured by the orchestration");
+            TimeSpan.FromSeconds(60), "committed authorization captured by the orchestration");
         await (await PayAsync(_service.Client(null), token)).AssertProblemAsync(HttpStatusCode.Conflict, "share_already_paid");
     }
 
@@ -83,7 +83,7 @@ public sealed class ChargeSettlementTests(ShortGraceFixture fixture) : IClassFix
         {
             if (Interlocked.Exchange(ref stalled, 1) == 1) return;
             Eventually.TrueAsync(async () => await purchases.GetChargeAsync(id, chargeId, default) is { Outcome: ChargeEntity.Voided },
-                TimeSpan.FromSeconds(30), "settled while stalled").GetAwaiter().GetResult();
+                TimeSpan.FromSeconds(50), "settled while stalled").GetAwaiter().GetResult();
         };
 
         var late = await PayAsync(_service.Client(null), ShareToken(pledge, 2));

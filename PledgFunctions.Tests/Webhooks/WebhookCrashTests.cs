@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace PledgFunctions.Tests.Webhooks;
 
 /// <summary>A process killed (SIGKILL) between a final write and its delivery: the next process delivers.</summary>
+[Collection(ProcessCollection.Name)]
 public sealed class WebhookCrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // Work a killed process had in hand shows again after the queue visibility timeout.
@@ -92,6 +93,7 @@ public sealed class WebhookCrashTests(ITestOutputHelper output) : IAsyncLifetime
 }
 
 /// <summary>Two processes on one task hub: every event arrives at least once, and its id lets the merchant drop duplicates.</summary>
+[Collection(ProcessCollection.Name)]
 public sealed class WebhookTwoProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private Azurite _azurite = null!;

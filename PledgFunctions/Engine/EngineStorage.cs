@@ -29,6 +29,10 @@ public sealed class EngineStorage
             WorkerId = engine.WorkerId ?? Environment.MachineName,
             StorageAccountClientProvider = ClientProvider(configuration, counter),
             LoggerFactory = loggers,
+            // A start refused by its dedupe statuses throws (AlreadyExists) instead of returning as
+            // if it had started: LifecycleSignals.StartAsync must know, to restart an instance that
+            // ended before a retried create inserted its purchase.
+            ThrowExceptionOnInvalidDedupeStatus = true,
         };
         Service = new AzureStorageOrchestrationService(settings);
     }

@@ -13,20 +13,44 @@ namespace PledgFunctions.Lifecycle;
 public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadiness engine, IOptions<PledgOptions> options)
 {
     /// <summary>Before the purchase row is inserted, so no purchase exists without its deadline
-    /// timer; an orchestration whose purchase never lands ends by itself.</summary>
-    public async Task StartAsync(string purchaseId, CancellationToken ct)
+    /// timer; an orchestration whose purchase never lands ends by itself ("absent"). A retried
+    /// create reuses the purchase id its Idempotency-Key reserved: the running instance stands, but
+    /// one that already ended "absent" (the first attempt died before its insert) or failed is
+    /// started again, or the purchase about to be inserted would have no lifecycle.</summary>
+    public async Task StartAsync(string purchaseId, DateTimeOffset deadline, CancellationToken ct)
     {
         await engine.WaitAsync(ct);
+        var input = new LifecycleInput(purchaseId, options.Value.Webhooks.FirstRetryDelay, deadline);
         try
         {
-            await source.Client.ScheduleNewOrchestrationInstanceAsync(nameof(PurchaseLifecycle), new LifecycleInput(purchaseId, options.Value.Webhooks.FirstRetryDelay),
-                new StartOrchestrationOptions(InstanceId: purchaseId).WithDedupeStatuses([.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses]), ct);
+            await ScheduleAsync(input, [.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses], ct);
         }
         catch (Exception e) when (IsAlreadyStarted(e))
         {
-            // An idempotent retry of the create taking over an earlier attempt: the running one stands.
+            var existing = await source.Client.GetInstanceAsync(purchaseId, getInputsAndOutputs: true, ct);
+            if (existing is null || !Ended(existing)) return;
+            try
+            {
+                await ScheduleAsync(input, [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended], ct);
+            }
+            catch (Exception again) when (IsAlreadyStarted(again))
+            {
+                // A concurrent retry restarted it first.
+            }
         }
     }
+
+    /// <summary>Ended without a purchase to look after: it found none, or it failed.</summary>
+    private static bool Ended(OrchestrationMetadata instance) => instance.RuntimeStatus switch
+    {
+        OrchestrationRuntimeStatus.Completed => instance.ReadOutputAs<string>() == PurchaseLifecycle.Absent,
+        OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => true,
+        _ => false,
+    };
+
+    private Task ScheduleAsync(LifecycleInput input, OrchestrationRuntimeStatus[] dedupe, CancellationToken ct) =>
+        source.Client.ScheduleNewOrchestrationInstanceAsync(nameof(PurchaseLifecycle), input,
+            new StartOrchestrationOptions(InstanceId: input.PurchaseId).WithDedupeStatuses(dedupe), ct);
 
     /// <summary>Before the refund request commits refundStatus pending (see <see cref="MerchantRefund"/>).</summary>
     public async Task StartRefundAsync(string purchaseId, string requestId, CancellationToken ct)

@@ -4,7 +4,12 @@ using PledgFunctions.Webhooks;
 
 namespace PledgFunctions.Lifecycle;
 
-public sealed record LifecycleInput(string PurchaseId, TimeSpan WebhookFirstRetry);
+/// <param name="PurchaseId">The purchase, and the instance id.</param>
+/// <param name="WebhookFirstRetry">The first delay of the merchant notification's retry policy.</param>
+/// <param name="Deadline">The deadline the create is about to store: the instance starts before the
+/// row lands, and with it can wait for the first nudge or the deadline without looking at storage
+/// first. Null for instances started before it existed: those observe first.</param>
+public sealed record LifecycleInput(string PurchaseId, TimeSpan WebhookFirstRetry, DateTimeOffset? Deadline = null);
 
 /// <summary>The life of one purchase, as the rule it is (instance id = purchase id):
 /// <list type="number">
@@ -24,8 +29,15 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
     /// to nudge, authorize and settle (the charge grace of <see cref="ObservePurchase"/>).</summary>
     public static readonly TimeSpan LingerAfterFinal = TimeSpan.FromMinutes(3);
 
-    /// <summary>A purchase row that has not landed this long after its orchestration started never will.</summary>
+    /// <summary>A purchase row that has not landed this long after its orchestration started (and
+    /// past the deadline it was started with) never will.</summary>
     public static readonly TimeSpan CreationGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>The output of an instance whose purchase never landed.</summary>
+    public const string Absent = "absent";
+
+    /// <summary>A change still pending with no re-check time of its own is looked at again after this.</summary>
+    private static readonly TimeSpan RecheckPending = TimeSpan.FromSeconds(5);
 
     /// <summary>Storage work is retried until storage answers again: an outage only delays a decision.</summary>
     private static readonly TaskOptions StorageRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
@@ -37,16 +49,25 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         var id = input.PurchaseId;
         var started = context.CurrentUtcDateTime;
         var pending = new List<PendingChange>();
-        var view = await ObserveAsync(context, id, pending);
+        var view = input.Deadline is { } expected
+            ? PurchaseObservation.Expected(expected)
+            : await ObserveAsync(context, id, pending);
         await SettleMoneyAsync(context, view);
+
+        // One durable timer per due time, kept across waits: the Azure Storage provider cannot
+        // withdraw a timer, so a timer created per wait would still fire (and cost an episode) later.
+        var deadline = new Alarm(context);
+        var recheck = new Alarm(context);
+        Task<Nudge>? nudge = null;
 
         while (view.State == PurchaseStates.Initialized)
         {
-            if (!view.Exists && context.CurrentUtcDateTime - started > CreationGrace) return "absent";
-            var wake = Earliest(view.Exists ? view.Deadline : started + CreationGrace, view.RecheckAt, context.CurrentUtcDateTime);
-            var woke = await NextAsync(context, wake);
-            if (woke is Nudge nudge) pending.Add(new PendingChange(nudge, context.CurrentUtcDateTime));
-            view = woke is null && view.Exists && context.CurrentUtcDateTime >= view.Deadline
+            var due = view.Exists ? view.Deadline.UtcDateTime : Later(started + CreationGrace, input.Deadline);
+            if (!view.Exists && context.CurrentUtcDateTime >= due) return Absent;
+            nudge ??= context.WaitForExternalEvent<Nudge>(Nudge.EventName);
+            var first = await Task.WhenAny(Waits(deadline.At(due), RecheckTimer(recheck, view, due), nudge));
+            if (first == nudge) (pending, nudge) = ([.. pending, new PendingChange(await nudge, context.CurrentUtcDateTime)], null);
+            view = first != nudge && view.Exists && context.CurrentUtcDateTime >= view.Deadline
                 ? await context.CallActivityAsync<PurchaseObservation>(nameof(FailPurchaseAtDeadline), new ObserveInput(id, pending), StorageRetry)
                 : await ObserveAsync(context, id, pending);
             pending = [.. view.StillPending];
@@ -58,11 +79,13 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
 
         // Late nudges: a request that read the purchase just before it became final may still be
         // authorizing a card; settle every such authorization before the instance ends.
-        var lingerUntil = context.CurrentUtcDateTime + LingerAfterFinal;
-        while (pending.Count > 0 || context.CurrentUtcDateTime < lingerUntil)
+        var linger = context.CreateTimer(context.CurrentUtcDateTime + LingerAfterFinal, CancellationToken.None);
+        while (pending.Count > 0 || !linger.IsCompleted)
         {
-            var woke = await NextAsync(context, Earliest(lingerUntil, view.RecheckAt, context.CurrentUtcDateTime));
-            if (woke is Nudge nudge) pending.Add(new PendingChange(nudge, context.CurrentUtcDateTime));
+            nudge ??= context.WaitForExternalEvent<Nudge>(Nudge.EventName);
+            var checkAt = view.RecheckAt?.UtcDateTime ?? context.CurrentUtcDateTime + RecheckPending;
+            var first = await Task.WhenAny(Waits(linger.IsCompleted ? null : linger, pending.Count > 0 ? recheck.At(checkAt) : null, nudge));
+            if (first == nudge) (pending, nudge) = ([.. pending, new PendingChange(await nudge, context.CurrentUtcDateTime)], null);
             else if (pending.Count == 0) break;
             view = await ObserveAsync(context, id, pending);
             pending = [.. view.StillPending];
@@ -72,6 +95,13 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         await Task.WhenAll(notifications);
         return view.State;
     }
+
+    private static Task? RecheckTimer(Alarm recheck, PurchaseObservation view, DateTime due) =>
+        view.RecheckAt is { } at && at.UtcDateTime < due ? recheck.At(at.UtcDateTime) : null;
+
+    private static Task[] Waits(params Task?[] tasks) => [.. tasks.OfType<Task>()];
+
+    private static DateTime Later(DateTime a, DateTimeOffset? b) => b is { } x && x.UtcDateTime > a ? x.UtcDateTime : a;
 
     private static Task<PurchaseObservation> ObserveAsync(TaskOrchestrationContext context, string id, List<PendingChange> pending) =>
         context.CallActivityAsync<PurchaseObservation>(nameof(ObservePurchase), new ObserveInput(id, pending), StorageRetry);
@@ -95,24 +125,20 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         catch (TaskFailedException) { }
     }
 
-    /// <summary>The next nudge, or null when <paramref name="wake"/> comes first. The losing timer is
-    /// cancelled so the instance does not wait for it.</summary>
-    private static async Task<Nudge?> NextAsync(TaskOrchestrationContext context, DateTime wake)
+    /// <summary>A durable timer for a due time, created again only when the time changes or the
+    /// timer has fired (timers can fire up to a second early: the queue rounds visibility to whole
+    /// seconds). Never set in the past, which would spin.</summary>
+    private sealed class Alarm(TaskOrchestrationContext context)
     {
-        using var cancel = new CancellationTokenSource();
-        var timer = context.CreateTimer(wake, cancel.Token);
-        var nudge = context.WaitForExternalEvent<Nudge>(Nudge.EventName, cancel.Token);
-        var first = await Task.WhenAny(timer, nudge);
-        cancel.Cancel();
-        return first == nudge ? await nudge : null;
-    }
+        private Task? _timer;
+        private DateTime _due;
 
-    /// <summary>Durable timers can fire up to a second early (the queue rounds visibility to whole
-    /// seconds): never ask for a wake-up in the past, which would spin.</summary>
-    private static DateTime Earliest(DateTimeOffset due, DateTimeOffset? recheck, DateTime now)
-    {
-        var wake = recheck is { } r && r < due ? r : due;
-        var floor = now.AddMilliseconds(200);
-        return wake.UtcDateTime > floor ? wake.UtcDateTime : floor;
+        public Task At(DateTime due)
+        {
+            if (_timer is not null && !_timer.IsCompleted && due == _due) return _timer;
+            var floor = context.CurrentUtcDateTime.AddMilliseconds(200);
+            (_timer, _due) = (context.CreateTimer(due > floor ? due : floor, CancellationToken.None), due);
+            return _timer;
+        }
     }
 }

@@ -41,7 +41,7 @@ public sealed class PurchaseCreator(
     {
         await Task.WhenAll(
             merchantIndex.AddAsync(purchase.MerchantId, purchase.PartitionKey, Emails.Normalize(purchase.OrganizerEmail), purchase.CreatedAt, ct),
-            lifecycle.StartAsync(purchase.PartitionKey, ct));
+            lifecycle.StartAsync(purchase.PartitionKey, purchase.Deadline, ct));
         try
         {
             await purchases.InsertAsync(purchase, ct);

@@ -10,7 +10,12 @@ public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange
 /// <summary>What storage says about a purchase, for its orchestration to follow.</summary>
 public sealed record PurchaseObservation(
     bool Exists, string State, DateTimeOffset Deadline,
-    IReadOnlyList<PendingChange> StillPending, DateTimeOffset? RecheckAt, IReadOnlyList<string> EventsToDeliver, bool MoneyDue = false);
+    IReadOnlyList<PendingChange> StillPending, DateTimeOffset? RecheckAt, IReadOnlyList<string> EventsToDeliver, bool MoneyDue = false)
+{
+    /// <summary>What the create is about to store, before anything was read: an open purchase with this deadline.</summary>
+    public static PurchaseObservation Expected(DateTimeOffset deadline) =>
+        new(true, PurchaseStates.Initialized, deadline, [], null, []);
+}
 
 /// <summary>Reads the purchase (enforcing its deadline, like every read), settles the card
 /// authorizations the orchestration was nudged about, and says which changes have not landed yet
