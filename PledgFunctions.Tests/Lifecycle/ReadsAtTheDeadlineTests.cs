@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Storage;
@@ -43,6 +44,28 @@ public sealed class ReadsAtTheDeadlineTests(ShortWindowFixture fixture) : IClass
 
         var list = await (await _service.Client().GetAsync($"/api/purchases?state=FAILED&organizerEmail={Uri.EscapeDataString(purchase.GetProperty("organizerEmail").GetString()!)}")).AssertOkAsync();
         Assert.Equal(id, list.GetProperty("items")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task AListThatShowsAPurchaseFailedHasWrittenItFirst()
+    {
+        var purchase = await TestPurchases.CreateAsync(_service.Client());
+        var id = purchase.GetProperty("id").GetString()!;
+        // Its orchestration is stopped: only a read can write FAILED now.
+        var engine = _service.Services.GetRequiredService<DurableTaskClient>();
+        await engine.TerminateInstanceAsync(id);
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30))) await engine.WaitForInstanceCompletionAsync(id, wait.Token);
+        var deadline = purchase.GetProperty("deadline").GetDateTimeOffset();
+        await Eventually.TrueAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() >= deadline), TimeSpan.FromSeconds(20), "deadline");
+        var table = _service.Services.GetRequiredService<PurchaseTable>();
+        Assert.Equal(PurchaseStates.Initialized, (await table.GetPurchaseAsync(id, CancellationToken.None))!.State);
+
+        var list = await (await _service.Client().GetAsync($"/api/purchases?organizerEmail={Uri.EscapeDataString(purchase.GetProperty("organizerEmail").GetString()!)}")).AssertOkAsync();
+
+        Assert.Equal("FAILED", list.GetProperty("items")[0].GetProperty("state").GetString());
+        var stored = (await table.GetPurchaseAsync(id, CancellationToken.None))!;
+        Assert.Equal(PurchaseStates.Failed, stored.State);
+        Assert.Equal(deadline, stored.CompletedAt);
     }
 }
 

@@ -56,6 +56,20 @@ public sealed class OwnWriteTests(ServiceFixture fixture) : IClassFixture<Servic
     }
 
     [Fact]
+    public async Task ARefundWhoseRetrySawItsOwnWriteAnswers202()
+    {
+        var (purchase, pledge) = await TestCheckout.PledgedPurchaseAsync(Service, 1);
+        var id = purchase.GetProperty("id").GetString()!;
+        await (await TestCheckout.PayAsync(Service.Client(null), TestCheckout.ShareToken(pledge, 1))).AssertOkAsync();
+
+        var response = await WithRetryConflictAfterCommitAsync(id, () => Service.Client().PostAsync($"/api/purchases/{id}/refund", null));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Eventually.TrueAsync(async () => (await (await Service.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync()).GetProperty("refundStatus").GetString() == "succeeded",
+            TimeSpan.FromSeconds(60), "refund succeeded");
+    }
+
+    [Fact]
     public async Task ACancelLosingToAnotherWriterStill409s()
     {
         var id = (await TestPurchases.CreateAsync(Service.Client())).GetProperty("id").GetString()!;

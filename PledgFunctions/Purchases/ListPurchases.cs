@@ -11,7 +11,8 @@ namespace PledgFunctions.Purchases;
 
 /// <summary><c>GET /api/purchases</c>: the merchant's index partition (or, filtered by organizer, that
 /// email's partition) read newest first, each
-/// purchase read by a point read (its state is never copied into the index, so it is never stale).</summary>
+/// purchase read by a point read (its state is never copied into the index, so it is never stale)
+/// and its deadline enforced like any read's.</summary>
 public static class ListPurchases
 {
     public const int DefaultLimit = 20;
@@ -23,7 +24,7 @@ public static class ListPurchases
     public sealed record Page(IReadOnlyList<PurchaseView> Items, string? NextCursor);
 
     public static async Task<Results<Ok<Page>, ProblemHttpResult>> HandleAsync(
-        Merchant merchant, MerchantIndexTable index, PurchaseTable purchases, TimeProvider time,
+        Merchant merchant, MerchantIndexTable index, PurchaseTable purchases, DeadlineEnforcer deadlines, TimeProvider time,
         string? organizerEmail, string? state, string? limit, string? cursor, CancellationToken ct)
     {
         var size = DefaultLimit;
@@ -56,7 +57,10 @@ public static class ListPurchases
         async Task<string?> AddMatchesAsync(List<string> ids, List<PurchaseView> into)
         {
             if (ids.Count == 0) return null;
-            var found = await Task.WhenAll(ids.Select(id => purchases.GetPurchaseAsync(id, ct)));
+            // Like every read: a purchase overdue but still INITIALIZED in storage is written FAILED
+            // before the page shows it FAILED (only those cost a write).
+            var found = await Task.WhenAll(ids.Select(async id =>
+                await purchases.GetPurchaseAsync(id, ct) is { } p ? await deadlines.EnforceAsync(p, ct) : null));
             var lastId = ids[^1];
             foreach (var p in found)
             {

@@ -1,7 +1,7 @@
 namespace PledgFunctions.Purchases;
 
 /// <summary>Fault-injection seam for tests: <see cref="AfterCommit"/> runs right after a merchant
-/// write (cancel, edit) landed, with the purchase id. Throwing a 412 there is what the storage
+/// write (cancel, edit, refund) landed, with the purchase id. Throwing a 412 there is what the storage
 /// SDK's retry of a landed write looks like: the retry conflicts with the write it repeats.
 /// Null (no-op) outside tests.</summary>
 public sealed class PurchaseFaults

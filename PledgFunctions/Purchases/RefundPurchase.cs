@@ -16,7 +16,7 @@ public static class RefundPurchase
 
     public static async Task<Results<Accepted<PurchaseView>, ProblemHttpResult>> HandleAsync(
         string id, HttpRequest request, Merchant merchant, PurchaseTable purchases, DeadlineEnforcer deadlines, LifecycleSignals lifecycle,
-        TimeProvider time, CancellationToken ct)
+        PurchaseFaults faults, TimeProvider time, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync(request, ct);
         if (body is null) return JsonBody.TooLarge();
@@ -33,6 +33,9 @@ public static class RefundPurchase
             if (purchase is null) return ApiProblem.NotFound("purchase");
             purchase = await deadlines.EnforceAsync(purchase, ct);
             var now = time.GetUtcNow();
+            // Our own commit, landed although its answer was lost (the storage SDK retried it and
+            // the retry conflicted): recognise it, as cancel and PATCH do.
+            if (started && purchase.RefundRequestId == requestId) return TypedResults.Accepted($"/api/purchases/{id}", PurchaseView.From(purchase, now));
             if (purchase.RefundStatus is not null) return ApiProblem.AlreadyRefunded();
             var state = PurchaseRules.Effective(purchase, now).State;
             if (state != PurchaseStates.Succeeded)
@@ -48,6 +51,7 @@ public static class RefundPurchase
             try
             {
                 await purchases.ReplaceAsync(purchase, ct);
+                faults.AfterCommit?.Invoke(id);
                 return TypedResults.Accepted($"/api/purchases/{id}", PurchaseView.From(purchase, now));
             }
             catch (Exception e) when (StorageErrors.IsConflict(e)) { }

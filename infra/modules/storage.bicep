@@ -1,4 +1,4 @@
-// The one storage account: the app's tables and queues, the Durable task hub (its queues,
+// The one storage account: the app's tables, the Durable task hub (its queues,
 // tables and lease blobs, which the extension creates at start, named after the hub) and the
 // Functions host's own blobs (host lease, keys); all reached with the function app's managed
 // identity.
@@ -16,11 +16,7 @@ param tags object
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS'])
 param sku string = 'Standard_LRS'
 
-var tableNames = ['Purchases', 'Merchants', 'MerchantPurchases', 'Idempotency', 'DueIndex', 'SandboxGateway']
-
-// "<queue>-poison" is where the Functions queue trigger (and our in-process pollers) move a
-// message after maxDequeueCount failed attempts; created here so nothing needs create rights.
-var queueNames = ['deadline-timers', 'deadline-timers-poison', 'webhook-deliveries', 'webhook-deliveries-poison']
+var tableNames = ['Purchases', 'Merchants', 'MerchantPurchases', 'Idempotency', 'SandboxGateway']
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: storageAccountName
@@ -49,18 +45,6 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-0
 resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = [
   for name in tableNames: {
     parent: tableService
-    name: name
-  }
-]
-
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
-  parent: account
-  name: 'default'
-}
-
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [
-  for name in queueNames: {
-    parent: queueService
     name: name
   }
 ]

@@ -22,7 +22,6 @@ public static class CrashCycles
         var settings = ServiceUnderTest.Settings(azurite);
         settings["Pledg:PaymentWindow"] = options.PaymentWindow.ToString();
         settings["Pledg:Payments:RecoveryGrace"] = "00:00:03";
-        settings["Pledg:Payments:RecoveryInterval"] = "00:00:01";
         settings["Pledg:RateLimits:Enabled"] = "false";
         // Nothing listens there: deliveries fail and are retried, the outbox rows are what is checked.
         var notificationUrl = $"http://127.0.0.1:{FreePorts.Next()}/pledg-events";

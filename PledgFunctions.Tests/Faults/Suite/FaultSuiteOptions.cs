@@ -1,7 +1,7 @@
 namespace PledgFunctions.Faults;
 
 /// <summary>How hard the fault suite pushes. <see cref="Full"/> is what docs/reliability.md
-/// reports; <see cref="Short"/> is what CI runs (PledgFunctions.Tests/Faults/FaultSuiteTests.cs).</summary>
+/// reports; <see cref="Short"/> is a quick check (about a minute). Both run from the benchmarks project, never in <c>dotnet test</c>.</summary>
 public sealed record FaultSuiteOptions
 {
     public required string Name { get; init; }

@@ -88,7 +88,6 @@ public static class MalformedRequests
         }
         Expect("Purchases", before.PurchaseRows, after.PurchaseRows, created201 + pledgeRows + payRows);
         Expect("MerchantPurchases", before.MerchantRows, after.MerchantRows, created201);
-        Expect("DueIndex", before.DueRows, after.DueRows, created201);
         Expect("Idempotency", before.IdempotencyRows, after.IdempotencyRows, keyed201);
 
         report.Figure(Phase, $"{options.MalformedRequests} malformed requests (seed {options.Seed}) in {elapsed.TotalSeconds:F1} s at concurrency {Concurrency}: " +
@@ -145,7 +144,7 @@ public static class MalformedRequests
                Cut(System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 400))), 160);
     }
 
-    private sealed record Snapshot(Dictionary<string, List<string>> Partitions, int PurchaseRows, int MerchantRows, int DueRows, int IdempotencyRows);
+    private sealed record Snapshot(Dictionary<string, List<string>> Partitions, int PurchaseRows, int MerchantRows, int IdempotencyRows);
 
     private static async Task<Snapshot> SnapshotAsync(string storage, List<string> targets, CancellationToken ct)
     {
@@ -162,7 +161,6 @@ public static class MalformedRequests
         return new Snapshot(partitions,
             await StoredState.CountAsync(purchases, null, ct),
             await StoredState.CountAsync(service.GetTableClient("MerchantPurchases"), null, ct),
-            await StoredState.CountAsync(service.GetTableClient("DueIndex"), null, ct),
             await StoredState.CountAsync(service.GetTableClient("Idempotency"), null, ct));
     }
 }

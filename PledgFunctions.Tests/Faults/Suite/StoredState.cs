@@ -32,20 +32,17 @@ public sealed class StoredState
 
         var gateway = service.GetTableClient("SandboxGateway");
         var ledger = new List<SandboxChargeEntity>();
-        var open = 0;
         var refunds = new List<SandboxRefundEntity>();
         await foreach (var row in gateway.QueryAsync<SandboxRefundEntity>(Range(SandboxRefundEntity.RowPrefix, "refund."), cancellationToken: ct)) refunds.Add(row);
         await foreach (var row in gateway.QueryAsync<SandboxChargeEntity>(TableClient.CreateQueryFilter($"RowKey eq {SandboxChargeEntity.Row}"), cancellationToken: ct))
-        {
-            if (row.PartitionKey == "open") open++;
-            else ledger.Add(row);
-        }
+            ledger.Add(row);
         return new StoredState
         {
             Purchases = partitions.Where(p => p.Value.Purchase is not null).ToDictionary(),
             Orphans = [.. partitions.Where(p => p.Value.Purchase is null).Select(p => p.Key)],
             Ledger = ledger.ToLookup(c => c.PurchaseId),
-            OpenAuthorizations = open,
+            // Neither captured nor voided: the service lost track of it, or has not settled it yet.
+            OpenAuthorizations = ledger.Count(c => c.State == SandboxChargeEntity.Authorized),
             Refunds = refunds.ToLookup(r => r.PurchaseId),
         };
     }
