@@ -125,12 +125,33 @@ public sealed class WebhookTwoProcessTests(ITestOutputHelper output) : IAsyncLif
             }));
 
             var table = new TableServiceClient(_azurite.ConnectionString).GetTableClient("Purchases");
-            await Eventually.TrueAsync(async () =>
+            try
             {
-                var delivered = 0;
-                await foreach (var _ in table.QueryAsync<EventEntity>(TableClient.CreateQueryFilter($"Status eq {EventEntity.Delivered}"))) delivered++;
-                return delivered == ids.Length;
-            }, Events.Patience, "every event delivered");
+                await Eventually.TrueAsync(async () =>
+                {
+                    var delivered = 0;
+                    await foreach (var _ in table.QueryAsync<EventEntity>(TableClient.CreateQueryFilter($"Status eq {EventEntity.Delivered}"))) delivered++;
+                    return delivered == ids.Length;
+                }, Events.Patience, "every event delivered");
+            }
+            catch (TimeoutException)
+            {
+                // Say which purchases are stuck where: their state and their events.
+                foreach (var id in ids)
+                {
+                    var rows = new List<string>();
+                    await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}")))
+                        if (row.RowKey == "purchase" || row.RowKey.StartsWith(EventEntity.RowPrefix, StringComparison.Ordinal))
+                            rows.Add($"{row.RowKey}: {row.GetString("State") ?? row.GetString("Status")} {row.GetString("Type")}");
+                    output.WriteLine($"{id}: {string.Join("; ", rows)}");
+                    var service = new TableServiceClient(_azurite.ConnectionString);
+                    await foreach (var row in service.GetTableClient("PledgHubInstances").QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}")))
+                        output.WriteLine($"  instance {row.GetString("RuntimeStatus")} updated {row.GetDateTime("LastUpdatedTime"):O}");
+                    await foreach (var row in service.GetTableClient("PledgHubHistory").QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}")))
+                        output.WriteLine($"  history {row.RowKey} {row.GetString("EventType")} {row.GetString("Name")} {row.GetDateTime("Timestamp"):O} {row.GetDateTime("FireAt"):O}");
+                }
+                throw;
+            }
 
             var received = receiver.Received;
             var byEvent = received.GroupBy(r => r.EventId).ToList();

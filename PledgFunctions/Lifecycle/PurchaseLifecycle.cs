@@ -7,8 +7,8 @@ namespace PledgFunctions.Lifecycle;
 /// <param name="PurchaseId">The purchase, and the instance id.</param>
 /// <param name="WebhookFirstRetry">The first delay of the merchant notification's retry policy.</param>
 /// <param name="Deadline">The deadline the create is about to store: the instance starts before the
-/// row lands, and with it can wait for the first nudge or the deadline without looking at storage
-/// first. Null for instances started before it existed: those observe first.</param>
+/// row lands, and does not give up on a row that lands late before this deadline has passed. Null
+/// for instances started before it existed.</param>
 public sealed record LifecycleInput(string PurchaseId, TimeSpan WebhookFirstRetry, DateTimeOffset? Deadline = null);
 
 /// <summary>The life of one purchase, as the rule it is (instance id = purchase id):
@@ -49,9 +49,11 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         var id = input.PurchaseId;
         var started = context.CurrentUtcDateTime;
         var pending = new List<PendingChange>();
-        var view = input.Deadline is { } expected
-            ? PurchaseObservation.Expected(expected)
-            : await ObserveAsync(context, id, pending);
+        // Look once before waiting, even though the create is about to insert the row: the Azure
+        // Storage provider discards an event that reaches an instance before its start message was
+        // processed (a worker that died or lost its lease while holding that message), so a pledge,
+        // pay or cancel nudged in that window is only seen by this first look.
+        var view = await ObserveAsync(context, id, pending);
         await SettleMoneyAsync(context, view);
 
         // One durable timer per due time, kept across waits: the Azure Storage provider cannot

@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.Extensions.Options;
 using PledgFunctions.Hosting;
+using PledgFunctions.Lifecycle;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Payments;
@@ -21,7 +22,7 @@ public sealed class ChargeSettlement(ICardGateway gateway, PurchaseTable purchas
         var now = time.GetUtcNow();
         var chargeId = await gateway.FindAuthorizationAsync(authorizationKey, ct);
         var decision = chargeId is null ? null : await purchases.GetChargeAsync(purchaseId, chargeId, ct);
-        if (decision is null && now - announcedAt < grace) return RecheckAt(announcedAt, now, grace);
+        if (decision is null && now - announcedAt < grace) return RecheckSchedule.Next(announcedAt, now, grace);
         if (chargeId is null) return null; // declined, or the request died before authorizing
 
         var outcome = decision?.Outcome ?? await DecideVoidedAsync(purchaseId, chargeId, ct);
@@ -29,14 +30,6 @@ public sealed class ChargeSettlement(ICardGateway gateway, PurchaseTable purchas
         else await gateway.VoidAsync(chargeId, ct);
         if (decision is null) logger.LogWarning("Orphaned authorization {ChargeId} of {PurchaseId} settled: {Outcome}", chargeId, purchaseId, outcome);
         return null;
-    }
-
-    /// <summary>Soon after the announcement (the commit is usually milliseconds away), then at the grace.</summary>
-    private static DateTimeOffset RecheckAt(DateTimeOffset announcedAt, DateTimeOffset now, TimeSpan grace)
-    {
-        foreach (var step in new[] { TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30) })
-            if (announcedAt + step > now && step < grace) return announcedAt + step;
-        return announcedAt + grace;
     }
 
     private async Task<string> DecideVoidedAsync(string purchaseId, string chargeId, CancellationToken ct)

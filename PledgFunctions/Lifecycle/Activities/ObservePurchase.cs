@@ -10,12 +10,7 @@ public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange
 /// <summary>What storage says about a purchase, for its orchestration to follow.</summary>
 public sealed record PurchaseObservation(
     bool Exists, string State, DateTimeOffset Deadline,
-    IReadOnlyList<PendingChange> StillPending, DateTimeOffset? RecheckAt, IReadOnlyList<string> EventsToDeliver, bool MoneyDue = false)
-{
-    /// <summary>What the create is about to store, before anything was read: an open purchase with this deadline.</summary>
-    public static PurchaseObservation Expected(DateTimeOffset deadline) =>
-        new(true, PurchaseStates.Initialized, deadline, [], null, []);
-}
+    IReadOnlyList<PendingChange> StillPending, DateTimeOffset? RecheckAt, IReadOnlyList<string> EventsToDeliver, bool MoneyDue = false);
 
 /// <summary>Reads the purchase (enforcing its deadline, like every read), settles the card
 /// authorizations the orchestration was nudged about, and says which changes have not landed yet
@@ -44,8 +39,9 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         var final = PurchaseStates.IsFinal(purchase.State);
         foreach (var change in input.Pending.Where(c => c.Nudge.Kind == Nudge.Cancel))
         {
-            var until = change.AnnouncedAt + CancelGrace;
-            if (!final && time.GetUtcNow() < until) (stillPending, recheck) = (Add(stillPending, change), Min(recheck, until));
+            var now = time.GetUtcNow();
+            if (!final && now < change.AnnouncedAt + CancelGrace)
+                (stillPending, recheck) = (Add(stillPending, change), Min(recheck, RecheckSchedule.Next(change.AnnouncedAt, now, CancelGrace)));
         }
         var events = final ? await PendingEventsAsync(input.PurchaseId, ct) : [];
         return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, events, MoneyPlan.IsMoneyDue(purchase));
