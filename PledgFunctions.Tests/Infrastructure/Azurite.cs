@@ -2,12 +2,18 @@ using System.Diagnostics;
 
 namespace PledgFunctions.Tests.Infrastructure;
 
-/// <summary>A real Azurite (Table + Queue + Blob) from the repository's node_modules, in memory, on
-/// free loopback ports. Can be stopped and started again on the same ports to simulate an outage.</summary>
+/// <summary>A real Azurite (Table + Queue + Blob) from the repository's node_modules, on free
+/// loopback ports, in memory (or on disk in a temporary folder, so that a restart keeps the data as
+/// a real storage account does through an outage). Can be stopped and started again on the same
+/// ports to simulate an outage.</summary>
 public sealed class Azurite : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private Process? _process;
+    private readonly string? _location;
+
+    private Azurite(bool onDisk) =>
+        _location = onDisk ? Directory.CreateTempSubdirectory("pledg-azurite-").FullName : null;
 
     public int BlobPort { get; } = FreePorts.Next();
     public int QueuePort { get; } = FreePorts.Next();
@@ -21,11 +27,11 @@ public sealed class Azurite : IAsyncDisposable
 
     /// <summary>Another process may take a port between picking it free and Azurite binding it
     /// (Azurite then exits at once): try fresh ports a few times.</summary>
-    public static async Task<Azurite> StartNewAsync()
+    public static async Task<Azurite> StartNewAsync(bool onDisk = false)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var azurite = new Azurite();
+            var azurite = new Azurite(onDisk);
             try
             {
                 await azurite.StartAsync();
@@ -44,13 +50,16 @@ public sealed class Azurite : IAsyncDisposable
             throw new InvalidOperationException($"Azurite not found at {RepositoryPaths.AzuriteScript}: run 'npm ci' in the repository root.");
         // Stdin stays open to us: the preload makes Azurite exit when this test process dies.
         var start = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        string[] persistence = _location is null ? ["--inMemoryPersistence"] : ["--location", _location];
         foreach (var arg in new[]
                  {
                      "--require", Path.Combine(RepositoryPaths.Root, "tools", "exit-with-parent.cjs"), RepositoryPaths.AzuriteScript,
-                     "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+                 }.Concat(persistence).Concat(
+                 [
+                     "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
                      "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
                      "--blobPort", BlobPort.ToString(), "--queuePort", QueuePort.ToString(), "--tablePort", TablePort.ToString(),
-                 })
+                 ]))
             start.ArgumentList.Add(arg);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
@@ -67,15 +76,27 @@ public sealed class Azurite : IAsyncDisposable
         throw new TimeoutException("Azurite did not open its ports within 90 s.");
     }
 
-    /// <summary>Kills Azurite (SIGKILL): storage becomes unreachable at once.</summary>
+    /// <summary>Stops Azurite: storage becomes unreachable at once. In memory it is killed (SIGKILL);
+    /// on disk it is asked to stop (SIGTERM), so it saves what it holds, as an account keeps its data
+    /// through an outage (a SIGKILL loses what Azurite had not saved yet).</summary>
     public async Task StopAsync()
     {
         if (_process is null) return;
+        if (_location is not null && !_process.HasExited)
+        {
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await term.WaitForExitAsync();
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await _process.WaitForExitAsync(patience.Token); } catch (OperationCanceledException) { }
+        }
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
         _process = null;
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_location is not null) Directory.Delete(_location, recursive: true);
+    }
 }

@@ -65,8 +65,15 @@ public sealed class EngineStorage
             StorageServiceClientProvider.ForTable(Endpoint("tableServiceUri", "table"), credential, table));
     }
 
+    /// <summary>Requests wait on the engine (start, nudge, status): with the SDK's defaults (three
+    /// exponential retries, 100 s network timeout) a storage outage held a pledge for 27 s before
+    /// its 503 (fault suite, outage phase). The engine's own loops retry by themselves anyway.</summary>
     private static T Options<T>(T options, EngineOperationCounter counter) where T : ClientOptions
     {
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
         return options;
     }

@@ -44,8 +44,6 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         ["Pledg:BootstrapMerchants:1:Name"] = "Fault Shop B",
         ["Pledg:BootstrapMerchants:1:ApiKey"] = OtherMerchantKey,
         ["Pledg:BootstrapMerchants:1:WebhookSecret"] = "whsec_faults_merchant_b_0123456789",
-        ["Pledg:Lifecycle:PollInterval"] = "00:00:00.200",
-        ["Pledg:Lifecycle:SweepInterval"] = "00:00:02",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

@@ -18,7 +18,8 @@ public static class StorageOutage
 
     public static async Task RunAsync(FaultSuiteOptions options, FaultReport report, CancellationToken ct)
     {
-        await using var azurite = await Azurite.StartNewAsync();
+        // On disk: an outage makes storage unreachable, it does not erase the account.
+        await using var azurite = await Azurite.StartNewAsync(onDisk: true);
         var settings = ServiceUnderTest.Settings(azurite);
         settings["Pledg:RateLimits:Enabled"] = "false";
         await using var service = await ServiceUnderTest.StartAsync(settings, ct);
@@ -56,7 +57,7 @@ public static class StorageOutage
             if (s.Start > down + TimeSpan.FromSeconds(0.5) && s.End < up && s.Answer.Status != 503)
                 report.Violation(Phase, $"{s.What} answered {s.Answer.Status} while storage was down");
         }
-        if (recovered is null) report.Violation(Phase, "no full lifecycle succeeded within 60 s of storage coming back");
+        if (recovered is null) report.Violation(Phase, $"no full lifecycle succeeded within 60 s of storage coming back; the service's last log lines:\n{service.RecentOutput}");
 
         var during = all.Where(s => s.Start > down && s.End < up).ToList();
         report.Figure(Phase, $"storage down {options.OutageLength.TotalSeconds:F0} s under {Workers} concurrent clients: {all.Count} requests; " +
