@@ -71,7 +71,7 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
 
     /// <summary>How long a nudge waits for its instance to start before the request answers 503
     /// (nothing done yet: the card is touched only after the nudge).</summary>
-    public static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(5);
 
     /// <summary>Instances seen started by this process: their later nudges skip the status read.
     /// Bounded by clearing it (a miss only costs that read again).</summary>
