@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -61,7 +62,16 @@ public sealed class BareEngine : IAsyncDisposable
         host.Logging.ClearProviders();
         host.Services.AddDurableTaskWorker(worker =>
         {
-            worker.UseGrpc(address);
+            // The sidecar sends no health pings: with the default silent-disconnect detection the
+            // worker reconnects after 120 s without work, and the sidecar (one worker stream at a
+            // time) can keep refusing the new stream while it still holds the old one, which left
+            // orchestrations stalled in the benchmarks. On loopback in-process there is no silent
+            // network to detect.
+            worker.UseGrpc(grpc =>
+            {
+                grpc.Address = address;
+                grpc.SetSilentDisconnectTimeout(TimeSpan.Zero);
+            });
             worker.AddTasks(tasks =>
             {
                 tasks.AddOrchestrator<BareLifecycle>();

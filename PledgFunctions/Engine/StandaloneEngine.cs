@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
 using PledgFunctions.Lifecycle;
 
 namespace PledgFunctions.Engine;
@@ -26,7 +27,16 @@ public static class StandaloneEngine
         services.AddHostedService(sp => sp.GetRequiredService<SidecarServer>());
         services.AddDurableTaskWorker(worker =>
         {
-            worker.UseGrpc(address);
+            // The sidecar sends no health pings: with the default silent-disconnect detection the
+            // worker reconnects after 120 s without work, and the sidecar (one worker stream at a
+            // time) can keep refusing the new stream while it still holds the old one, which left
+            // orchestrations stalled in the benchmarks. On loopback in-process there is no silent
+            // network to detect.
+            worker.UseGrpc(grpc =>
+            {
+                grpc.Address = address;
+                grpc.SetSilentDisconnectTimeout(TimeSpan.Zero);
+            });
             worker.AddTasks(LifecycleServices.AddTasks);
         });
         services.AddDurableTaskClient(client => client.UseGrpc(address));
