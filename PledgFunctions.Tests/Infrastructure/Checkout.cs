@@ -36,6 +36,21 @@ public static class TestCheckout
     public static Task<HttpResponseMessage> PayAsync(HttpClient client, string shareToken, object? card = null) =>
         client.PostJsonAsync($"/api/shares/{shareToken}/pay", new { card = card ?? Cards.Good });
 
+    /// <summary>Like a client of a busy service: a 503 <c>storage_unavailable</c> did nothing and says
+    /// to retry (e.g. a pledge whose purchase's lifecycle had not started yet, while two processes
+    /// hand partitions over), so it is retried a few times; any other answer is returned, a 503
+    /// <c>payment_interrupted</c> included.</summary>
+    public static async Task<HttpResponseMessage> RetryingUnavailableAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await send();
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 8) return response;
+            if (!(await response.Content.ReadAsStringAsync()).Contains("\"storage_unavailable\"", StringComparison.Ordinal)) return response;
+            await Task.Delay(TimeSpan.FromSeconds(attempt));
+        }
+    }
+
     /// <summary>Every raw row of a purchase partition, as stored (for before/after comparisons).</summary>
     public static async Task<List<string>> RawPartitionAsync(TestService service, string purchaseId)
     {

@@ -73,8 +73,8 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
         await Task.WhenAll(paid.Select(async id =>
         {
             var purchase = await (await a.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
-            var pledge = await (await PledgeAsync(b.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(1))).AssertOkAsync();
-            await (await PayAsync(a.Client(null), ShareToken(pledge, 1))).AssertOkAsync();
+            var pledge = await (await RetryingUnavailableAsync(() => PledgeAsync(b.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(1)))).AssertOkAsync();
+            await (await RetryingUnavailableAsync(() => PayAsync(a.Client(null), ShareToken(pledge, 1)))).AssertOkAsync();
         }));
 
         var latest = (await StoredAsync(ids)).Max(p => p.Deadline);

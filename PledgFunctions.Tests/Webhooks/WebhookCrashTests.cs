@@ -118,9 +118,9 @@ public sealed class WebhookTwoProcessTests(ITestOutputHelper output) : IAsyncLif
                 var (one, other) = (processes[i % 2], processes[(i + 1) % 2]);
                 var purchase = await TestPurchases.CreateAsync(one.Client(), TestPurchases.Body(notificationUrl: receiver.Url));
                 if (i % 4 < 2)
-                    await (await other.Client().PostJsonAsync($"/api/purchases/{Events.Id(purchase)}/cancel", new { })).AssertOkAsync();
+                    await (await TestCheckout.RetryingUnavailableAsync(() => other.Client().PostJsonAsync($"/api/purchases/{Events.Id(purchase)}/cancel", new { }))).AssertOkAsync();
                 else
-                    await (await TestCheckout.PledgeAsync(other.Client(null), TestPurchases.OrganizerToken(purchase), TestCheckout.Pledgers(0))).AssertOkAsync();
+                    await (await TestCheckout.RetryingUnavailableAsync(() => TestCheckout.PledgeAsync(other.Client(null), TestPurchases.OrganizerToken(purchase), TestCheckout.Pledgers(0)))).AssertOkAsync();
                 return Events.Id(purchase);
             }));
 
