@@ -69,9 +69,12 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
         await source.Client.RaiseEventAsync(purchaseId, Nudge.EventName, nudge, ct);
     }
 
-    /// <summary>How long a nudge waits for its instance to start before the request answers 503
-    /// (nothing done yet: the card is touched only after the nudge).</summary>
-    public static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(5);
+    /// <summary>How long a nudge waits for its instance to start. Past it the nudge is raised anyway
+    /// rather than refusing the request: the instance's first observation still sees every change
+    /// that commits; only the authorization of a request that also dies before committing could
+    /// then stay open (docs/lifecycle.md, Limits). Refusing instead (503) kept pledges failing for
+    /// the 30 s a killed worker holds a start.</summary>
+    public static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(2);
 
     /// <summary>Instances seen started by this process: their later nudges skip the status read.
     /// Bounded by clearing it (a miss only costs that read again).</summary>
@@ -101,8 +104,7 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
                 }
                 return;
             }
-            if (time.GetElapsedTime(since) > StartWithin)
-                throw new TimeoutException($"The lifecycle of {purchaseId} has not started within {StartWithin.TotalSeconds} s.");
+            if (time.GetElapsedTime(since) > StartWithin) return;
             await Task.Delay(delay, time, ct);
         }
     }
