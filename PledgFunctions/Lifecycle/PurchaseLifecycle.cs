@@ -85,7 +85,8 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         while (pending.Count > 0 || !linger.IsCompleted)
         {
             nudge ??= context.WaitForExternalEvent<Nudge>(Nudge.EventName);
-            var checkAt = view.RecheckAt?.UtcDateTime ?? context.CurrentUtcDateTime + RecheckPending;
+            // Without a re-check time of its own, keep the one already set: a new due time per pass would be a new timer per pass.
+            var checkAt = view.RecheckAt?.UtcDateTime ?? recheck.PendingDue ?? context.CurrentUtcDateTime + RecheckPending;
             var first = await Task.WhenAny(Waits(linger.IsCompleted ? null : linger, pending.Count > 0 ? recheck.At(checkAt) : null, nudge));
             if (first == nudge) (pending, nudge) = ([.. pending, new PendingChange(await nudge, context.CurrentUtcDateTime)], null);
             else if (pending.Count == 0) break;
@@ -134,6 +135,9 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
     {
         private Task? _timer;
         private DateTime _due;
+
+        /// <summary>The due time of the timer still waiting, if any.</summary>
+        public DateTime? PendingDue => _timer is { IsCompleted: false } ? _due : null;
 
         public Task At(DateTime due)
         {

@@ -60,7 +60,7 @@ public static class MalformedRequests
 
         var touched = new ConcurrentDictionary<string, bool>();
         var statuses = new ConcurrentDictionary<int, int>();
-        int created201 = 0, keyed201 = 0, pledgeRows = 0, payRows = 0, answered = 0, keyedSent = 0;
+        int created201 = 0, pledgeRows = 0, payRows = 0, answered = 0, keyedSent = 0;
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, options.MalformedRequests), new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct },
             async (n, token) =>
@@ -79,7 +79,7 @@ public static class MalformedRequests
                 else ContractRules.Check(answer, Phase, what, report);
                 if (answer.Status is < 200 or >= 300) return;
                 if (target is not null) touched[target] = true;
-                if (kind == "create" && !answer.Replayed) { Interlocked.Increment(ref created201); if (keyed) Interlocked.Increment(ref keyed201); }
+                if (kind == "create" && !answer.Replayed) Interlocked.Increment(ref created201);
                 if (kind == "pledge") Interlocked.Add(ref pledgeRows, answer.Json.GetProperty("shares").GetArrayLength() + 1);
                 if (kind == "pay") Interlocked.Increment(ref payRows);
             });
