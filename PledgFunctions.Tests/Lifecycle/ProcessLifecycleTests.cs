@@ -123,8 +123,10 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
             return (p.Id, response.StatusCode);
         }));
 
+        // What is checked is one consistent final state per purchase, not lateness (docs/benchmarks.md):
+        // under the whole suite's load 100 deadline timers can take longer than 30 s to be worked through.
         var final = await Eventually.ReturnsAsync(() => StoredAsync(pledged.Select(p => p.Id)), all => all.All(p => PurchaseStates.IsFinal(p.State)),
-            TimeSpan.FromSeconds(30), "all final");
+            TimeSpan.FromSeconds(90), "all final");
         var byId = final.ToDictionary(p => p.PartitionKey);
         var testService = new TestServiceLedger(_azurite);
         foreach (var (id, status) in answers)
