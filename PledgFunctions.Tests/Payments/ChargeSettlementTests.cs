@@ -1,6 +1,13 @@
 using System.Net;
+using DurableTask.Core;
+using DurableTask.Core.History;
+using Microsoft.DurableTask.Converters;
 using Microsoft.Extensions.DependencyInjection;
+using PledgFunctions.Engine;
+using PledgFunctions.Lifecycle;
+using PledgFunctions.Merchants;
 using PledgFunctions.Payments;
+using PledgFunctions.Purchases;
 using PledgFunctions.Storage;
 using PledgFunctions.Tests.Infrastructure;
 using static PledgFunctions.Tests.Infrastructure.TestCheckout;
@@ -91,5 +98,62 @@ public sealed class ChargeSettlementTests(ShortGraceFixture fixture) : IClassFix
         await late.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "payment_interrupted");
         Assert.Equal(SandboxChargeEntity.Voided, (await ShareChargesAsync(id, 2)).Single().State);
         await (await PayAsync(_service.Client(null), ShareToken(pledge, 2))).AssertOkAsync();
+    }
+
+    /// <summary>A purchase whose orchestration has not started yet: its start message is in the
+    /// queue but invisible for <paramref name="startIn"/>, as when a killed worker had dequeued it.
+    /// Events reaching it meanwhile are discarded by the Azure Storage provider.</summary>
+    private async Task<(string Id, string OrganizerToken)> PurchaseStartingInAsync(TimeSpan startIn)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var id = PurchaseKeys.NewPurchaseId(now);
+        var creator = _service.Services.GetRequiredService<PurchaseCreator>();
+        var merchant = (await _service.Services.GetRequiredService<MerchantStore>().FindByApiKeyAsync(TestService.MerchantKey, default))!;
+        var entity = creator.NewEntity(id, merchant, new CreatePurchaseRequest("organizer@example.com", 9000, "EUR", null, null, null),
+            _service.BaseAddress.ToString().TrimEnd('/'), now);
+        var instance = new OrchestrationInstance { InstanceId = id, ExecutionId = Guid.NewGuid().ToString("N") };
+        var input = new LifecycleInput(id, TimeSpan.FromSeconds(1), entity.Deadline);
+        await _service.Services.GetRequiredService<EngineStorage>().Service.CreateTaskOrchestrationAsync(new TaskMessage
+        {
+            OrchestrationInstance = instance,
+            Event = new ExecutionStartedEvent(-1, JsonDataConverter.Default.Serialize(input))
+            {
+                Name = nameof(PurchaseLifecycle), OrchestrationInstance = instance, Tags = new Dictionary<string, string>(), ScheduledStartTime = now.UtcDateTime + startIn,
+            },
+        });
+        await creator.CreateAsync(entity, default); // finds the instance pending and keeps it
+        return (id, entity.OrganizerToken);
+    }
+
+    [Fact]
+    public async Task AuthorizationsAnnouncedBeforeTheInstanceStartedAreSettledByItsFirstLook()
+    {
+        // Found by the fault suite under kill -9: the nudges of requests that died were discarded,
+        // leaving one authorization open (never voided) and one committed but never captured.
+        var startIn = TimeSpan.FromSeconds(12);
+        var (beforeCommit, beforeCommitToken) = await PurchaseStartingInAsync(startIn);
+        var (afterCommit, afterCommitToken) = await PurchaseStartingInAsync(startIn);
+        var faults = _service.Services.GetRequiredService<PaymentFaults>();
+        try
+        {
+            faults.AfterAuthorize = _ => throw new SimulatedCrash();
+            Assert.Equal(HttpStatusCode.InternalServerError, (await PledgeAsync(_service.Client(null), beforeCommitToken, Pledgers(2))).StatusCode);
+            faults.AfterAuthorize = null;
+            faults.AfterCommit = _ => throw new SimulatedCrash();
+            Assert.Equal(HttpStatusCode.InternalServerError, (await PledgeAsync(_service.Client(null), afterCommitToken, Pledgers(2))).StatusCode);
+        }
+        finally
+        {
+            (faults.AfterAuthorize, faults.AfterCommit) = (null, null);
+        }
+        var engine = _service.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Pending, (await engine.GetInstanceAsync(afterCommit))!.RuntimeStatus);
+
+        await Eventually.TrueAsync(async () => (await LedgerAsync(_service, beforeCommit)).Single().State == SandboxChargeEntity.Voided,
+            TimeSpan.FromSeconds(90), "authorization of the request that died before committing voided");
+        await Eventually.TrueAsync(async () => (await LedgerAsync(_service, afterCommit)).Single().State == SandboxChargeEntity.Captured,
+            TimeSpan.FromSeconds(90), "committed authorization of the request that died before capturing captured");
+        var checkout = await (await _service.Client(null).GetAsync($"/api/checkout/{beforeCommitToken}")).AssertOkAsync();
+        Assert.Equal("INITIALIZED", checkout.GetProperty("state").GetString());
     }
 }

@@ -5,13 +5,15 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using PledgFunctions.Hosting;
+using PledgFunctions.Storage;
 
 namespace PledgFunctions.Lifecycle;
 
 /// <summary>How requests talk to a purchase's orchestration (instance id = purchase id): start it
 /// when the purchase is created, nudge it before a change. The orchestration reads storage to
 /// decide, so these carry no state of their own.</summary>
-public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadiness engine, IOptions<PledgOptions> options, TimeProvider time)
+public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadiness engine, PurchaseTable purchases, IOptions<PledgOptions> options,
+    TimeProvider time)
 {
     /// <summary>Before the purchase row is inserted, so no purchase exists without its deadline
     /// timer; an orchestration whose purchase never lands ends by itself ("absent"). A retried
@@ -62,51 +64,47 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
             new StartOrchestrationOptions(InstanceId: MerchantRefund.InstanceId(purchaseId, requestId)), ct);
     }
 
+    /// <summary>Raised before the change it announces. The Azure Storage provider discards an event
+    /// that reaches an instance whose start message has not been processed yet ("No such
+    /// instance"): right after a create, and after a crash or a lease move, when the start a dead
+    /// worker had dequeued comes back only after the queue's visibility timeout. A nudge is what
+    /// settles the authorization of a request that dies, so while the instance has not started, a
+    /// charge is also written down in the purchase's partition (<see cref="AnnouncementEntity"/>),
+    /// where the instance's first observation finds it whether or not the event survives. Written
+    /// before the event is raised: if the event is discarded, the row landed before the instance
+    /// started, so before its first observation. The fault suite found authorizations left open
+    /// (never voided, or committed and never captured) before this.</summary>
     public async Task NudgeAsync(string purchaseId, Nudge nudge, CancellationToken ct)
     {
         await engine.WaitAsync(ct);
-        await WaitUntilStartedAsync(purchaseId, ct);
+        if (nudge.Kind == Nudge.Charge && !await HasStartedAsync(purchaseId, ct))
+            await purchases.InsertAsync(new AnnouncementEntity
+            {
+                PartitionKey = purchaseId, RowKey = AnnouncementEntity.RowKeyFor(nudge.AuthorizationKey!),
+                AuthorizationKey = nudge.AuthorizationKey!, AnnouncedAt = time.GetUtcNow(),
+            }, ct);
         await source.Client.RaiseEventAsync(purchaseId, Nudge.EventName, nudge, ct);
     }
-
-    /// <summary>How long a nudge waits for its instance to start. Past it the nudge is raised anyway
-    /// rather than refusing the request: the instance's first observation still sees every change
-    /// that commits; only the authorization of a request that also dies before committing could
-    /// then stay open (docs/lifecycle.md, Limits). Refusing instead (503) kept pledges failing for
-    /// the 30 s a killed worker holds a start.</summary>
-    public static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(2);
 
     /// <summary>Instances seen started by this process: their later nudges skip the status read.
     /// Bounded by clearing it (a miss only costs that read again).</summary>
     private readonly ConcurrentDictionary<string, byte> _started = new(StringComparer.Ordinal);
     private const int StartedCapacity = 10_000;
 
-    /// <summary>The Azure Storage provider discards an event that reaches an instance whose start
-    /// message has not been processed yet ("No such instance"): after a crash or a lease move, the
-    /// start a dead worker had dequeued comes back only after the queue's visibility timeout, and a
-    /// nudge sent meanwhile can be dequeued first. A nudge is what settles the authorization of a
-    /// request that dies, so it is raised only once the instance has started (its history exists).
-    /// The fault suite found authorizations left open before this.</summary>
-    private async Task WaitUntilStartedAsync(string purchaseId, CancellationToken ct)
+    /// <summary>Whether the instance has processed its start (its history exists), so it keeps
+    /// every event. None (a purchase older than its lifecycle) or ended counts as started: there is
+    /// no first observation left to read an announcement.</summary>
+    private async Task<bool> HasStartedAsync(string purchaseId, CancellationToken ct)
     {
-        if (_started.ContainsKey(purchaseId)) return;
-        var since = time.GetTimestamp();
-        for (var delay = TimeSpan.FromMilliseconds(25); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks)))
+        if (_started.ContainsKey(purchaseId)) return true;
+        var instance = await source.Client.GetInstanceAsync(purchaseId, getInputsAndOutputs: false, ct);
+        if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Pending) return false;
+        if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Running)
         {
-            var instance = await source.Client.GetInstanceAsync(purchaseId, getInputsAndOutputs: false, ct);
-            // None (a purchase older than its lifecycle) or ended: nobody to lose the event; raised anyway.
-            if (instance is null || instance.RuntimeStatus != OrchestrationRuntimeStatus.Pending)
-            {
-                if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Running)
-                {
-                    if (_started.Count >= StartedCapacity) _started.Clear();
-                    _started.TryAdd(purchaseId, 0);
-                }
-                return;
-            }
-            if (time.GetElapsedTime(since) > StartWithin) return;
-            await Task.Delay(delay, time, ct);
+            if (_started.Count >= StartedCapacity) _started.Clear();
+            _started.TryAdd(purchaseId, 0);
         }
+        return true;
     }
 
     private static bool IsAlreadyStarted(Exception e) =>

@@ -52,8 +52,9 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         // Look once before waiting, even though the create is about to insert the row: the Azure
         // Storage provider discards an event that reaches an instance before its start message was
         // processed (a worker that died or lost its lease while holding that message), so a pledge,
-        // pay or cancel nudged in that window is only seen by this first look.
-        var view = await ObserveAsync(context, id, pending);
+        // pay or cancel nudged in that window is only seen by this first look, which also settles
+        // the authorizations announced in storage meanwhile (LifecycleSignals.NudgeAsync).
+        var view = await context.CallActivityAsync<PurchaseObservation>(nameof(ObservePurchase), new ObserveInput(id, pending, FirstLook: true), StorageRetry);
         await SettleMoneyAsync(context, view);
 
         // One durable timer per due time, kept across waits: the Azure Storage provider cannot

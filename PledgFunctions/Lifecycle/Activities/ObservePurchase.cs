@@ -5,7 +5,11 @@ using PledgFunctions.Storage;
 
 namespace PledgFunctions.Lifecycle;
 
-public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange> Pending);
+/// <param name="PurchaseId">The purchase, and the instance id.</param>
+/// <param name="Pending">The nudges received and not yet seen settled.</param>
+/// <param name="FirstLook">The instance's first observation: it also settles the authorizations
+/// announced in storage while the instance had not started (<see cref="AnnouncementEntity"/>).</param>
+public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange> Pending, bool FirstLook = false);
 
 /// <summary>What storage says about a purchase, for its orchestration to follow.</summary>
 public sealed record PurchaseObservation(
@@ -27,7 +31,8 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
     {
         var stillPending = new List<PendingChange>();
         DateTimeOffset? recheck = null;
-        foreach (var change in input.Pending.Where(c => c.Nudge.Kind == Nudge.Charge))
+        var changes = input.FirstLook ? await WithAnnouncedAsync(input, ct) : input.Pending;
+        foreach (var change in changes.Where(c => c.Nudge.Kind == Nudge.Charge))
         {
             if (await charges.SettleAsync(input.PurchaseId, change.Nudge.AuthorizationKey!, change.AnnouncedAt, ct) is { } again)
                 (stillPending, recheck) = (Add(stillPending, change), Min(recheck, again));
@@ -45,6 +50,16 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         }
         var events = final ? await PendingEventsAsync(input.PurchaseId, ct) : [];
         return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, events, MoneyPlan.IsMoneyDue(purchase));
+    }
+
+    /// <summary>The nudges received plus the charges announced in storage, each authorization once.</summary>
+    private async Task<List<PendingChange>> WithAnnouncedAsync(ObserveInput input, CancellationToken ct)
+    {
+        var changes = input.Pending.ToList();
+        var known = changes.Select(c => c.Nudge.AuthorizationKey).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        await foreach (var row in purchases.QueryPartitionAsync<AnnouncementEntity>(input.PurchaseId, AnnouncementEntity.RowPrefix, ct))
+            if (known.Add(row.AuthorizationKey)) changes.Add(new PendingChange(Nudge.ForCharge(row.AuthorizationKey), row.AnnouncedAt));
+        return changes;
     }
 
     private async Task<List<string>> PendingEventsAsync(string purchaseId, CancellationToken ct)
