@@ -36,6 +36,11 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
     /// <summary>The output of an instance whose purchase never landed.</summary>
     public const string Absent = "absent";
 
+    /// <summary>How long before the deadline its timer fires: the episode and the activity's dispatch
+    /// (a queue poll each, up to a second apiece) then happen before the deadline, and
+    /// <see cref="FailPurchaseAtDeadline"/> waits for the deadline itself.</summary>
+    public static readonly TimeSpan DeadlineLead = TimeSpan.FromSeconds(1);
+
     /// <summary>A change still pending with no re-check time of its own is looked at again after this.</summary>
     private static readonly TimeSpan RecheckPending = TimeSpan.FromSeconds(5);
 
@@ -61,17 +66,20 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         // withdraw a timer, so a timer created per wait would still fire (and cost an episode) later.
         var deadline = new Alarm(context);
         var recheck = new Alarm(context);
-        Task<Nudge>? nudge = null;
+        var nudge = context.WaitForExternalEvent<Nudge>(Nudge.EventName);
 
         while (view.State == PurchaseStates.Initialized)
         {
             var due = view.Exists ? view.Deadline.UtcDateTime : Later(started + CreationGrace, input.Deadline);
             if (!view.Exists && context.CurrentUtcDateTime >= due) return Absent;
-            nudge ??= context.WaitForExternalEvent<Nudge>(Nudge.EventName);
-            var first = await Task.WhenAny(Waits(deadline.At(due), RecheckTimer(recheck, view, due), nudge));
-            if (first == nudge) (pending, nudge) = ([.. pending, new PendingChange(await nudge, context.CurrentUtcDateTime)], null);
-            view = first != nudge && view.Exists && context.CurrentUtcDateTime >= view.Deadline
-                ? await context.CallActivityAsync<PurchaseObservation>(nameof(FailPurchaseAtDeadline), new ObserveInput(id, pending), StorageRetry)
+            var nudged = TakeNudges(context, ref nudge, pending);
+            if (!nudged)
+            {
+                await Task.WhenAny(Waits(deadline.At(view.Exists ? due - DeadlineLead : due), RecheckTimer(recheck, view, due), nudge));
+                nudged = TakeNudges(context, ref nudge, pending);
+            }
+            view = !nudged && view.Exists && context.CurrentUtcDateTime >= view.Deadline - DeadlineLead
+                ? await context.CallActivityAsync<PurchaseObservation>(nameof(FailPurchaseAtDeadline), new ObserveInput(id, pending, Deadline: view.Deadline), StorageRetry)
                 : await ObserveAsync(context, id, pending);
             pending = [.. view.StillPending];
             await SettleMoneyAsync(context, view);
@@ -81,16 +89,19 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
             new NotifyInput(id, eventId, context.CurrentUtcDateTime), RetrySchedule.Policy(input.WebhookFirstRetry))).ToList();
 
         // Late nudges: a request that read the purchase just before it became final may still be
-        // authorizing a card; settle every such authorization before the instance ends.
+        // authorizing a card; settle every such authorization before the instance ends. It ends only
+        // with no change pending and no nudge received but not yet looked at.
         var linger = context.CreateTimer(context.CurrentUtcDateTime + LingerAfterFinal, CancellationToken.None);
-        while (pending.Count > 0 || !linger.IsCompleted)
+        while (true)
         {
-            nudge ??= context.WaitForExternalEvent<Nudge>(Nudge.EventName);
-            // Without a re-check time of its own, keep the one already set: a new due time per pass would be a new timer per pass.
-            var checkAt = view.RecheckAt?.UtcDateTime ?? recheck.PendingDue ?? context.CurrentUtcDateTime + RecheckPending;
-            var first = await Task.WhenAny(Waits(linger.IsCompleted ? null : linger, pending.Count > 0 ? recheck.At(checkAt) : null, nudge));
-            if (first == nudge) (pending, nudge) = ([.. pending, new PendingChange(await nudge, context.CurrentUtcDateTime)], null);
-            else if (pending.Count == 0) break;
+            if (!TakeNudges(context, ref nudge, pending))
+            {
+                if (pending.Count == 0 && linger.IsCompleted) break;
+                // Without a re-check time of its own, keep the one already set: a new due time per pass would be a new timer per pass.
+                var checkAt = view.RecheckAt?.UtcDateTime ?? recheck.PendingDue ?? context.CurrentUtcDateTime + RecheckPending;
+                await Task.WhenAny(Waits(pending.Count == 0 ? linger : recheck.At(checkAt), nudge));
+                if (!TakeNudges(context, ref nudge, pending) && pending.Count == 0) continue;
+            }
             view = await ObserveAsync(context, id, pending);
             pending = [.. view.StillPending];
             await SettleMoneyAsync(context, view);
@@ -100,8 +111,27 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         return view.State;
     }
 
+    /// <summary>Every nudge received so far, not just the first: the engine buffers events that
+    /// arrive while the orchestration is in an activity, and handling one per observation let a
+    /// backlog of nudges outlive the linger (the kill -9 fault suite found authorizations whose
+    /// nudges were received, buffered and never looked at). A redelivered charge nudge is taken
+    /// once. Deterministic: what is buffered at this point is what the history has delivered.</summary>
+    private static bool TakeNudges(TaskOrchestrationContext context, ref Task<Nudge> nudge, List<PendingChange> pending)
+    {
+        var took = false;
+        while (nudge.IsCompleted)
+        {
+            var received = nudge.Result;
+            if (received.Kind != Nudge.Charge || !pending.Exists(p => p.Nudge == received))
+                pending.Add(new PendingChange(received, context.CurrentUtcDateTime));
+            took = true;
+            nudge = context.WaitForExternalEvent<Nudge>(Nudge.EventName);
+        }
+        return took;
+    }
+
     private static Task? RecheckTimer(Alarm recheck, PurchaseObservation view, DateTime due) =>
-        view.RecheckAt is { } at && at.UtcDateTime < due ? recheck.At(at.UtcDateTime) : null;
+        view.RecheckAt is { } at && at.UtcDateTime < due - DeadlineLead ? recheck.At(at.UtcDateTime) : null;
 
     private static Task[] Waits(params Task?[] tasks) => [.. tasks.OfType<Task>()];
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using PledgFunctions.Tests.Infrastructure;
+using PledgFunctions.Payments;
 
 namespace PledgFunctions.Faults;
 
@@ -56,6 +57,9 @@ public static class CrashCycles
         }
         var state = await StoredState.ReadAsync(azurite.ConnectionString, ct);
         Invariants.Check(state, journal, report, Phase);
+        foreach (var open in state.Ledger.SelectMany(g => g).Where(c => c.State == SandboxChargeEntity.Authorized).Take(5))
+            report.Progress(Phase, $"open authorization {open.PartitionKey} of {open.PurchaseId} {open.ShareRowKey} at {open.AuthorizedAt:HH:mm:ss.fff}: " +
+                                   await InstanceAsync(azurite, open.PurchaseId, ct) + "\n" + await HistoryAsync(azurite, open.PurchaseId, ct));
         var final = state.Purchases.Values.Select(p => p.Purchase!).ToList();
         report.Figure(Phase, $"{options.CrashCycles} SIGKILLs in {clock.Elapsed.TotalSeconds:F0} s, {answers} answered requests; " +
                              $"{final.Count} purchases checked: {final.Count(p => p.State == "SUCCESSFULL")} SUCCESSFULL, " +
@@ -67,23 +71,58 @@ public static class CrashCycles
                              $"{pendingCreates.Count} keyed creates still unanswered at the end");
     }
 
-    /// <summary>Waits (bounded) until every purchase is final and no authorization is open.</summary>
+    /// <summary>Waits (bounded) until every purchase is final and no authorization is open, saying
+    /// every 30 s how many are left (a backlog shrinking or stuck); past the bound, shows the
+    /// orchestration instances of a few purchases still open.</summary>
     private static async Task SettleAsync(Azurite azurite, FaultSuiteOptions options, FaultReport report, CancellationToken ct)
     {
         var limit = Stopwatch.StartNew();
         var bound = options.PaymentWindow + options.SettleAllowance;
+        var said = TimeSpan.Zero;
         while (true)
         {
             var state = await StoredState.ReadAsync(azurite.ConnectionString, ct);
-            var open = state.Purchases.Values.Count(p => p.Purchase!.State == "INITIALIZED" || PledgFunctions.Money.MoneyPlan.IsMoneyDue(p.Purchase));
-            if (open == 0 && state.OpenAuthorizations == 0) return;
+            var open = state.Purchases.Where(p => p.Value.Purchase!.State == "INITIALIZED" || PledgFunctions.Money.MoneyPlan.IsMoneyDue(p.Value.Purchase)).Select(p => p.Key).ToList();
+            if (open.Count == 0 && state.OpenAuthorizations == 0) return;
             if (limit.Elapsed > bound)
             {
-                report.Progress(Phase, $"not settled after {bound}: {open} purchases not final or with money due, {state.OpenAuthorizations} open authorizations");
+                report.Progress(Phase, $"not settled after {bound}: {open.Count} purchases not final or with money due, {state.OpenAuthorizations} open authorizations");
+                foreach (var id in open.Take(5)) report.Progress(Phase, $"  {id}: {await InstanceAsync(azurite, id, ct)}");
                 return;
+            }
+            if (limit.Elapsed - said >= TimeSpan.FromSeconds(30))
+            {
+                said = limit.Elapsed;
+                report.Progress(Phase, $"settling, {limit.Elapsed.TotalSeconds:F0} s: {open.Count} purchases not final or with money due, {state.OpenAuthorizations} open authorizations");
             }
             await Task.Delay(500, ct);
         }
+    }
+
+    /// <summary>The purchase's rows and its orchestration's history, one line each, for a violation's diagnosis.</summary>
+    private static async Task<string> HistoryAsync(Azurite azurite, string id, CancellationToken ct)
+    {
+        var tables = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString);
+        var lines = new List<string>();
+        await foreach (var row in tables.GetTableClient("Purchases").QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == id, cancellationToken: ct))
+            lines.Add($"    row {row.RowKey} {row.Timestamp:HH:mm:ss.fff} {row.GetString("State") ?? row.GetString("Outcome")}");
+        await foreach (var row in tables.GetTableClient("PledgHubHistory").QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == id, cancellationToken: ct))
+        {
+            var input = row.GetString("Input") is { } i ? i[..Math.Min(i.Length, 160)] : "";
+            lines.Add($"    history {row.RowKey} {row.GetString("EventType")} {row.GetString("Name")} {row.Timestamp:HH:mm:ss.fff} exec {row.GetString("ExecutionId")?[..8]} {input}");
+        }
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>The purchase's orchestration as the engine's Instances table holds it.</summary>
+    private static async Task<string> InstanceAsync(Azurite azurite, string id, CancellationToken ct)
+    {
+        var instances = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString).GetTableClient("PledgHubInstances");
+        var row = await instances.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(id, "", cancellationToken: ct);
+        if (!row.HasValue) return "no instance";
+        var e = row.Value!;
+        var output = e.GetString("Output") is { } o ? o[..Math.Min(o.Length, 300)] : "";
+        return $"{e.GetString("RuntimeStatus")}, created {e.GetDateTimeOffset("CreatedTime"):HH:mm:ss}, updated {e.GetDateTimeOffset("LastUpdatedTime"):HH:mm:ss.f} {output}";
     }
 
     /// <summary>Flows one after another until <paramref name="stop"/>; requests are not cancelled
