@@ -33,4 +33,17 @@ public sealed class FaultSuiteFindingsTests
         Assert.True(StorageErrors.IsUnavailable(Timeout()));
         Assert.False(StorageErrors.IsUnavailable(new TaskCanceledException()));
     }
+
+    /// <summary>Under the fault suite's duplicate pays and malformed flood (Azurite saturated by the
+    /// engine's backlog) a pledge answered 500: the SDK's timeout can also come without the socket
+    /// read as its cause.</summary>
+    [Fact]
+    public void RetriesThatAllTimedOutWithoutACauseAreAnOutage()
+    {
+        static Exception Bare() => new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout of 0:00:10.",
+            new TaskCanceledException("The operation was canceled."));
+        Assert.True(StorageErrors.IsUnavailable(new AggregateException("Retry failed after 3 tries.", Bare(), Bare(), Bare())));
+        Assert.False(StorageErrors.IsUnavailable(new AggregateException(new InvalidOperationException("a bug"), Bare())));
+        Assert.False(StorageErrors.IsUnavailable(new AggregateException(new Azure.RequestFailedException(409, "conflict"))));
+    }
 }

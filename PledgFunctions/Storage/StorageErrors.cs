@@ -26,7 +26,10 @@ public static class StorageErrors
     public static bool IsUnavailable(Exception e) => e switch
     {
         BadHttpRequestException => false, // an IOException, but the client's fault
-        AggregateException a => a.InnerExceptions.All(IsUnavailable),
+        // The SDK's "Retry failed after N tries": it retries only transient failures and stops at
+        // once when the caller's token is cancelled, so a cancellation among the tries is a timeout,
+        // whether or not it carries the cancelled socket read as its cause.
+        AggregateException a => a.InnerExceptions.All(i => IsUnavailable(i) || i is OperationCanceledException),
         RequestFailedException r => r.Status == 0 || r.Status >= 500 || IsMissingResource(r),
         HttpRequestException or SocketException or TimeoutException or IOException => true,
         // The Durable Task engine's sidecar passes a storage failure on as a gRPC error.
