@@ -61,5 +61,5 @@ public static class ApiProblem
 
     public static ProblemHttpResult StorageUnavailable() =>
         Create(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "Storage is unavailable.",
-            "Table or Queue storage cannot be reached right now; nothing was changed by this request. Retry later.");
+            "Table or Queue storage cannot be reached right now. Retry later: a retry is safe (with the same Idempotency-Key where the route takes one), because a storage timeout cannot tell whether the change landed.");
 }

@@ -36,11 +36,6 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
     /// <summary>The output of an instance whose purchase never landed.</summary>
     public const string Absent = "absent";
 
-    /// <summary>How long before the deadline its timer fires: the episode and the activity's dispatch
-    /// (a queue poll each, up to a second apiece) then happen before the deadline, and
-    /// <see cref="FailPurchaseAtDeadline"/> waits for the deadline itself.</summary>
-    public static readonly TimeSpan DeadlineLead = TimeSpan.FromSeconds(1);
-
     /// <summary>A change still pending with no re-check time of its own is looked at again after this.</summary>
     private static readonly TimeSpan RecheckPending = TimeSpan.FromSeconds(5);
 
@@ -75,11 +70,11 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
             var nudged = TakeNudges(context, ref nudge, pending);
             if (!nudged)
             {
-                await Task.WhenAny(Waits(deadline.At(view.Exists ? due - DeadlineLead : due), RecheckTimer(recheck, view, due), nudge));
+                await Task.WhenAny(Waits(deadline.At(due), RecheckTimer(recheck, view, due), nudge));
                 nudged = TakeNudges(context, ref nudge, pending);
             }
-            view = !nudged && view.Exists && context.CurrentUtcDateTime >= view.Deadline - DeadlineLead
-                ? await context.CallActivityAsync<PurchaseObservation>(nameof(FailPurchaseAtDeadline), new ObserveInput(id, pending, Deadline: view.Deadline), StorageRetry)
+            view = !nudged && view.Exists && context.CurrentUtcDateTime >= view.Deadline
+                ? await context.CallActivityAsync<PurchaseObservation>(nameof(FailPurchaseAtDeadline), new ObserveInput(id, pending), StorageRetry)
                 : await ObserveAsync(context, id, pending);
             pending = [.. view.StillPending];
             await SettleMoneyAsync(context, view);
@@ -131,7 +126,7 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
     }
 
     private static Task? RecheckTimer(Alarm recheck, PurchaseObservation view, DateTime due) =>
-        view.RecheckAt is { } at && at.UtcDateTime < due - DeadlineLead ? recheck.At(at.UtcDateTime) : null;
+        view.RecheckAt is { } at && at.UtcDateTime < due ? recheck.At(at.UtcDateTime) : null;
 
     private static Task[] Waits(params Task?[] tasks) => [.. tasks.OfType<Task>()];
 

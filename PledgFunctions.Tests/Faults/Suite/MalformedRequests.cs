@@ -60,7 +60,7 @@ public static class MalformedRequests
 
         var touched = new ConcurrentDictionary<string, bool>();
         var statuses = new ConcurrentDictionary<int, int>();
-        int created201 = 0, pledgeRows = 0, payRows = 0, answered = 0, keyedSent = 0;
+        int created201 = 0, pledgeRows = 0, payRows = 0, answered = 0, keyedSent = 0, mayHaveLanded = 0, createsUnknown = 0;
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, options.MalformedRequests), new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct },
             async (n, token) =>
@@ -77,6 +77,16 @@ public static class MalformedRequests
                 // A page is HTML, not problem+json; a busy storage may still make it a 503 with Retry-After.
                 if (kind == "page") { if (answer.Status >= 500 && !(answer.Status == 503 && answer.RetryAfter is not null)) report.Violation(Phase, $"{what} answered {answer}"); }
                 else ContractRules.Check(answer, Phase, what, report);
+                if (answer.Status == 503)
+                {
+                    // A storage timeout cannot tell whether the write landed (Azurite saturated by the
+                    // engine's backlog answered after the 10 s timeout): its target is not compared and
+                    // what it may have added is allowed, but never required.
+                    if (target is not null) touched[target] = true;
+                    Interlocked.Add(ref mayHaveLanded, kind switch { "create" => 1, "pledge" => 22, "pay" => 1, _ => 0 });
+                    if (kind == "create") Interlocked.Increment(ref createsUnknown);
+                    return;
+                }
                 if (answer.Status is < 200 or >= 300) return;
                 if (target is not null) touched[target] = true;
                 if (kind == "create" && !answer.Replayed) Interlocked.Increment(ref created201);
@@ -95,15 +105,16 @@ public static class MalformedRequests
             if (!before.Partitions[id].SequenceEqual(after.Partitions[id]))
                 report.Violation(Phase, $"{id} changed although every request to it was refused:\n  before {string.Join("\n         ", before.Partitions[id])}\n  after  {string.Join("\n         ", after.Partitions[id])}");
         }
-        void Expect(string table, int was, int now, int expected)
+        void Expect(string table, int was, int now, int expected, int unknown)
         {
-            if (now - was != expected) report.Violation(Phase, $"{table}: {now - was} rows added, {expected} expected from the 2xx answers");
+            if (now - was < expected || now - was > expected + unknown)
+                report.Violation(Phase, $"{table}: {now - was} rows added, {expected} expected from the 2xx answers (and up to {unknown} more from 503s)");
         }
         // Rows a request writes itself (the purchase, its shares, charge decisions); the payments
         // ledger and events also come from the purchase's orchestration, later.
-        Expect("Purchases (purchase, share-, charge- rows)", before.PurchaseRows, after.PurchaseRows, created201 + pledgeRows + payRows);
+        Expect("Purchases (purchase, share-, charge- rows)", before.PurchaseRows, after.PurchaseRows, created201 + pledgeRows + payRows, mayHaveLanded);
         // Two index rows per purchase: the merchant's partition and the organizer email's.
-        Expect("MerchantPurchases", before.MerchantRows, after.MerchantRows, 2 * created201);
+        Expect("MerchantPurchases", before.MerchantRows, after.MerchantRows, 2 * created201, 2 * createsUnknown);
         // A keyed request may keep its answer for replay whatever it was; never more than one row per key sent.
         if (after.IdempotencyRows - before.IdempotencyRows > keyedSent)
             report.Violation(Phase, $"Idempotency: {after.IdempotencyRows - before.IdempotencyRows} rows added for {keyedSent} keyed requests");

@@ -9,9 +9,7 @@ namespace PledgFunctions.Lifecycle;
 /// <param name="Pending">The nudges received and not yet seen settled.</param>
 /// <param name="FirstLook">The instance's first observation: it also settles the authorizations
 /// announced in storage while the instance had not started (<see cref="AnnouncementEntity"/>).</param>
-/// <param name="Deadline">For <see cref="FailPurchaseAtDeadline"/>: the deadline its timer was set
-/// for, which it waits for when it runs early.</param>
-public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange> Pending, bool FirstLook = false, DateTimeOffset? Deadline = null);
+public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange> Pending, bool FirstLook = false);
 
 /// <summary>What storage says about a purchase, for its orchestration to follow.</summary>
 public sealed record PurchaseObservation(
