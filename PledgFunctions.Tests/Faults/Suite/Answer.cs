@@ -36,14 +36,15 @@ public sealed record Answer(int Status, string Text, string? MediaType, string? 
         }
     }
 
-    /// <summary>For a phase's setup (not what it checks): what a client does with a 503, retry after
-    /// the time it was told, a few times.</summary>
+    /// <summary>For a phase's setup (not what it checks): what a client does with a 503 or no answer
+    /// in time (the engine still busy with the previous phase's backlog), retry after the time it was
+    /// told, a few times.</summary>
     public static async Task<Answer> RetryingUnavailableAsync(Func<Task<Answer>> send, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var answer = await send();
-            if (answer.Status != 503 || attempt == 10) return answer;
+            if (answer.Answered && answer.Status != 503 || attempt == 10) return answer;
             await Task.Delay(TimeSpan.FromSeconds(int.TryParse(answer.RetryAfter, out var seconds) ? Math.Clamp(seconds, 1, 5) : 1), ct);
         }
     }
