@@ -109,8 +109,8 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
     /// <summary>Every nudge received so far, not just the first: the engine buffers events that
     /// arrive while the orchestration is in an activity, and handling one per observation let a
     /// backlog of nudges outlive the linger (the kill -9 fault suite found authorizations whose
-    /// nudges were received, buffered and never looked at). A redelivered charge nudge is taken
-    /// once. Deterministic: what is buffered at this point is what the history has delivered.</summary>
+    /// nudges were received, buffered and never looked at). A redelivered copy of a charge nudge
+    /// still pending is not added twice (settling one again later is a no-op). Deterministic: what is buffered at this point is what the history has delivered.</summary>
     private static bool TakeNudges(TaskOrchestrationContext context, ref Task<Nudge> nudge, List<PendingChange> pending)
     {
         var took = false;
