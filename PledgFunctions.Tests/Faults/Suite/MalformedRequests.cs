@@ -144,8 +144,9 @@ public static class MalformedRequests
                 1 => $"/api/purchases/{Mutations.Segment(p.PurchaseId, r)}/status",
                 _ => $"/api/purchases?limit={Mutations.Segment("20", r)}&state={Mutations.Segment("FAILED", r)}&cursor={Mutations.Segment("abc", r)}&organizerEmail={Mutations.Segment("a@b.c", r)}",
             }, null, "read", null, true),
+            // PATCH of a purchase is a real route: a body it accepts edits the purchase (target f).
             < 90 => (new HttpMethod(Mutations.Pick(r, "PUT", "DELETE", "PATCH", "OPTIONS")), Mutations.Pick(r, "/api/purchases", $"/api/purchases/{f.PurchaseId}", $"/api/shares/{p.Token}/pay"),
-                Mutations.Body(CancelBody, r), "method", null, true),
+                Mutations.Body(CancelBody, r), "method", f.PurchaseId, true),
             < 95 => (HttpMethod.Get, $"/api/checkout/{Mutations.Segment(f.Token, r)}", null, "read", null, false),
             _ => (HttpMethod.Get, r.Next(2) == 0 ? $"/pay/{Mutations.Segment(f.Token, r)}" : $"/pay/share/{Mutations.Segment(p.Token, r)}", null, "page", null, false),
         };
@@ -187,7 +188,9 @@ public static class MalformedRequests
         {
             var rows = new List<string>();
             await foreach (var row in purchases.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), cancellationToken: ct))
-                rows.Add($"{row.RowKey} {row.ETag}");
+                // The values too, so a changed row shows what changed.
+                rows.Add($"{row.RowKey} {row.ETag} " + string.Join(";", row.Where(p => p.Key is not ("Timestamp" or "odata.etag" or "PartitionKey" or "RowKey"))
+                    .OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")));
             partitions[id] = rows;
         }
         return new Snapshot(partitions,
