@@ -78,11 +78,18 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
     {
         await engine.WaitAsync(ct);
         if (nudge.Kind == Nudge.Charge && !await HasStartedAsync(purchaseId, ct))
-            await purchases.InsertAsync(new AnnouncementEntity
+        {
+            try
             {
-                PartitionKey = purchaseId, RowKey = AnnouncementEntity.RowKeyFor(nudge.AuthorizationKey!),
-                AuthorizationKey = nudge.AuthorizationKey!, AnnouncedAt = time.GetUtcNow(),
-            }, ct);
+                await purchases.InsertAsync(new AnnouncementEntity
+                {
+                    PartitionKey = purchaseId, RowKey = AnnouncementEntity.RowKeyFor(nudge.AuthorizationKey!),
+                    AuthorizationKey = nudge.AuthorizationKey!, AnnouncedAt = time.GetUtcNow(),
+                }, ct);
+            }
+            // The key is this request's own: a conflict is our insert, landed and retried by the storage SDK.
+            catch (Exception e) when (StorageErrors.IsConflict(e)) { }
+        }
         await source.Client.RaiseEventAsync(purchaseId, Nudge.EventName, nudge, ct);
     }
 
