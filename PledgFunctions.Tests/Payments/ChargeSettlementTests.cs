@@ -1,6 +1,7 @@
 using System.Net;
 using DurableTask.Core;
 using DurableTask.Core.History;
+using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Converters;
 using Microsoft.Extensions.DependencyInjection;
 using PledgFunctions.Engine;
@@ -146,8 +147,8 @@ public sealed class ChargeSettlementTests(ShortGraceFixture fixture) : IClassFix
         {
             (faults.AfterAuthorize, faults.AfterCommit) = (null, null);
         }
-        var engine = _service.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
-        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Pending, (await engine.GetInstanceAsync(afterCommit))!.RuntimeStatus);
+        var engine = _service.Services.GetRequiredService<DurableTaskClient>();
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, (await engine.GetInstanceAsync(afterCommit))!.RuntimeStatus);
 
         await Eventually.TrueAsync(async () => (await LedgerAsync(_service, beforeCommit)).Single().State == SandboxChargeEntity.Voided,
             TimeSpan.FromSeconds(90), "authorization of the request that died before committing voided");

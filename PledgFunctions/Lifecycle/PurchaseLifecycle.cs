@@ -54,7 +54,7 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         // processed (a worker that died or lost its lease while holding that message), so a pledge,
         // pay or cancel nudged in that window is only seen by this first look, which also settles
         // the authorizations announced in storage meanwhile (LifecycleSignals.NudgeAsync).
-        var view = await context.CallActivityAsync<PurchaseObservation>(nameof(ObservePurchase), new ObserveInput(id, pending, FirstLook: true), StorageRetry);
+        var view = await ObserveAsync(context, id, pending, firstLook: true);
         await SettleMoneyAsync(context, view);
 
         // One durable timer per due time, kept across waits: the Azure Storage provider cannot
@@ -110,7 +110,8 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
     /// arrive while the orchestration is in an activity, and handling one per observation let a
     /// backlog of nudges outlive the linger (the kill -9 fault suite found authorizations whose
     /// nudges were received, buffered and never looked at). A redelivered copy of a charge nudge
-    /// still pending is not added twice (settling one again later is a no-op). Deterministic: what is buffered at this point is what the history has delivered.</summary>
+    /// still pending is not added twice (settling one again later is a no-op). Deterministic: what
+    /// is buffered at this point is what the history has delivered.</summary>
     private static bool TakeNudges(TaskOrchestrationContext context, ref Task<Nudge> nudge, List<PendingChange> pending)
     {
         var took = false;
@@ -132,8 +133,8 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
 
     private static DateTime Later(DateTime a, DateTimeOffset? b) => b is { } x && x.UtcDateTime > a ? x.UtcDateTime : a;
 
-    private static Task<PurchaseObservation> ObserveAsync(TaskOrchestrationContext context, string id, List<PendingChange> pending) =>
-        context.CallActivityAsync<PurchaseObservation>(nameof(ObservePurchase), new ObserveInput(id, pending), StorageRetry);
+    private static Task<PurchaseObservation> ObserveAsync(TaskOrchestrationContext context, string id, List<PendingChange> pending, bool firstLook = false) =>
+        context.CallActivityAsync<PurchaseObservation>(nameof(ObservePurchase), new ObserveInput(id, pending, firstLook), StorageRetry);
 
     /// <summary>Reimbursements as shares are paid, refunds once FAILED: made before anything is
     /// notified, so a purchase.failed event never precedes the refunds it implies. While the purchase

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Azure.Data.Tables;
 using PledgFunctions.Tests.Infrastructure;
 using PledgFunctions.Payments;
 
@@ -104,11 +105,11 @@ public static class CrashCycles
     /// <summary>The purchase's rows and its orchestration's history, one line each, for a violation's diagnosis.</summary>
     private static async Task<string> HistoryAsync(Azurite azurite, string id, CancellationToken ct)
     {
-        var tables = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString);
+        var tables = new TableServiceClient(azurite.ConnectionString);
         var lines = new List<string>();
-        await foreach (var row in tables.GetTableClient("Purchases").QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == id, cancellationToken: ct))
+        await foreach (var row in tables.GetTableClient("Purchases").QueryAsync<TableEntity>(e => e.PartitionKey == id, cancellationToken: ct))
             lines.Add($"    row {row.RowKey} {row.Timestamp:HH:mm:ss.fff} {row.GetString("State") ?? row.GetString("Outcome")}");
-        await foreach (var row in tables.GetTableClient("PledgHubHistory").QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == id, cancellationToken: ct))
+        await foreach (var row in tables.GetTableClient("PledgHubHistory").QueryAsync<TableEntity>(e => e.PartitionKey == id, cancellationToken: ct))
         {
             var input = row.GetString("Input") is { } i ? i[..Math.Min(i.Length, 160)] : "";
             lines.Add($"    history {row.RowKey} {row.GetString("EventType")} {row.GetString("Name")} {row.Timestamp:HH:mm:ss.fff} exec {row.GetString("ExecutionId")?[..8]} {input}");
@@ -119,8 +120,8 @@ public static class CrashCycles
     /// <summary>The purchase's orchestration as the engine's Instances table holds it.</summary>
     private static async Task<string> InstanceAsync(Azurite azurite, string id, CancellationToken ct)
     {
-        var instances = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString).GetTableClient("PledgHubInstances");
-        var row = await instances.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(id, "", cancellationToken: ct);
+        var instances = new TableServiceClient(azurite.ConnectionString).GetTableClient("PledgHubInstances");
+        var row = await instances.GetEntityIfExistsAsync<TableEntity>(id, "", cancellationToken: ct);
         if (!row.HasValue) return "no instance";
         var e = row.Value!;
         var output = e.GetString("Output") is { } o ? o[..Math.Min(o.Length, 300)] : "";
