@@ -80,8 +80,10 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
             await SettleMoneyAsync(context, view);
         }
 
-        var notifications = view.EventsToDeliver.Select(eventId => context.CallActivityAsync(nameof(NotifyMerchant),
-            new NotifyInput(id, eventId, context.CurrentUtcDateTime), RetrySchedule.Policy(input.WebhookFirstRetry))).ToList();
+        // The observation that saw the purchase final made each notification's first attempt; what
+        // is left follows the contract's retry schedule from there.
+        var notifications = view.EventsToDeliver.Select(eventId => NotifyAsync(context, id, eventId, input.WebhookFirstRetry))
+            .Concat((view.EventsToRetry ?? []).Select(eventId => RetryNotifyAsync(context, id, eventId, input.WebhookFirstRetry))).ToList();
 
         // Late nudges: a request that read the purchase just before it became final may still be
         // authorizing a card; settle every such authorization before the instance ends. It ends only
@@ -97,7 +99,7 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
                 await Task.WhenAny(Waits(pending.Count == 0 ? linger : recheck.At(checkAt), nudge));
                 if (!TakeNudges(context, ref nudge, pending) && pending.Count == 0) continue;
             }
-            view = await ObserveAsync(context, id, pending);
+            view = await ObserveAsync(context, id, pending, lingering: true);
             pending = [.. view.StillPending];
             await SettleMoneyAsync(context, view);
         }
@@ -133,8 +135,20 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
 
     private static DateTime Later(DateTime a, DateTimeOffset? b) => b is { } x && x.UtcDateTime > a ? x.UtcDateTime : a;
 
-    private static Task<PurchaseObservation> ObserveAsync(TaskOrchestrationContext context, string id, List<PendingChange> pending, bool firstLook = false) =>
-        context.CallActivityAsync<PurchaseObservation>(nameof(ObservePurchase), new ObserveInput(id, pending, firstLook), StorageRetry);
+    private static Task<PurchaseObservation> ObserveAsync(TaskOrchestrationContext context, string id, List<PendingChange> pending,
+        bool firstLook = false, bool lingering = false) =>
+        context.CallActivityAsync<PurchaseObservation>(nameof(ObservePurchase), new ObserveInput(id, pending, firstLook, lingering), StorageRetry);
+
+    private static Task NotifyAsync(TaskOrchestrationContext context, string id, string eventId, TimeSpan firstRetry) =>
+        context.CallActivityAsync(nameof(NotifyMerchant), new NotifyInput(id, eventId, context.CurrentUtcDateTime), RetrySchedule.Policy(firstRetry));
+
+    /// <summary>After a failed first attempt: the first retry delay, then the schedule from its second step.</summary>
+    private static async Task RetryNotifyAsync(TaskOrchestrationContext context, string id, string eventId, TimeSpan firstRetry)
+    {
+        var retryFrom = context.CurrentUtcDateTime;
+        await context.CreateTimer(retryFrom + firstRetry, CancellationToken.None);
+        await context.CallActivityAsync(nameof(NotifyMerchant), new NotifyInput(id, eventId, retryFrom), RetrySchedule.Policy(2 * firstRetry));
+    }
 
     /// <summary>Reimbursements as shares are paid, refunds once FAILED: made before anything is
     /// notified, so a purchase.failed event never precedes the refunds it implies. While the purchase

@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using PledgFunctions.Money;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
+using PledgFunctions.Webhooks;
 
 namespace PledgFunctions.Lifecycle;
 
@@ -9,17 +10,35 @@ namespace PledgFunctions.Lifecycle;
 /// <param name="Pending">The nudges received and not yet seen settled.</param>
 /// <param name="FirstLook">The instance's first observation: it also settles the authorizations
 /// announced in storage while the instance had not started (<see cref="AnnouncementEntity"/>).</param>
-public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange> Pending, bool FirstLook = false);
+/// <param name="Lingering">The orchestration already knows the purchase is final and has taken its
+/// notifications over: this look makes no delivery attempt of its own.</param>
+public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange> Pending, bool FirstLook = false, bool Lingering = false);
 
 /// <summary>What storage says about a purchase, for its orchestration to follow.</summary>
+/// <param name="Exists">The purchase row is there (false: not landed yet, or never will).</param>
+/// <param name="State">Its state, the deadline enforced as a read enforces it.</param>
+/// <param name="Deadline">Its deadline as stored (a pledge moves it).</param>
+/// <param name="StillPending">The nudged changes not seen landed or settled yet.</param>
+/// <param name="RecheckAt">When to look at them again.</param>
+/// <param name="EventsToDeliver">Notifications of a final purchase not attempted yet: the orchestration delivers them.</param>
+/// <param name="MoneyDue">Refunds the state calls for are still to be made: the orchestration makes them.</param>
+/// <param name="EventsToRetry">Notifications whose first attempt, made by this observation, failed: the
+/// orchestration tries again after the first retry delay.</param>
 public sealed record PurchaseObservation(
     bool Exists, string State, DateTimeOffset Deadline,
-    IReadOnlyList<PendingChange> StillPending, DateTimeOffset? RecheckAt, IReadOnlyList<string> EventsToDeliver, bool MoneyDue = false);
+    IReadOnlyList<PendingChange> StillPending, DateTimeOffset? RecheckAt, IReadOnlyList<string> EventsToDeliver, bool MoneyDue = false,
+    IReadOnlyList<string>? EventsToRetry = null);
 
 /// <summary>Reads the purchase (enforcing its deadline, like every read), settles the card
 /// authorizations the orchestration was nudged about, and says which changes have not landed yet
-/// and when to look again. Idempotent: every effect is conditioned on what storage holds.</summary>
-public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement charges, PurchaseTable purchases, TimeProvider time)
+/// and when to look again. Makes the first try of what follows (the refunds the state calls for,
+/// then each notification's first attempt) itself: each activity the orchestration calls costs the
+/// engine a work-item message, a result message and an episode (about 14 storage calls on Azure
+/// Storage, docs/benchmarks.md), and these usually succeed at once. What fails is left to the
+/// orchestration's activities and their retry policies. Idempotent: every effect is conditioned on
+/// what storage holds.</summary>
+public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement charges, SettleMoney money, NotifyMerchant notify,
+    PurchaseTable purchases, TimeProvider time, ILogger<ObservePurchase> logger)
     : TaskActivity<ObserveInput, PurchaseObservation>
 {
     /// <summary>A cancel that is not visible this long after its nudge did not land (refused or failed).</summary>
@@ -48,8 +67,58 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
             if (!final && now < change.AnnouncedAt + CancelGrace)
                 (stillPending, recheck) = (Add(stillPending, change), Min(recheck, RecheckSchedule.Next(change.AnnouncedAt, now, CancelGrace)));
         }
-        var events = final ? await PendingEventsAsync(input.PurchaseId, ct) : [];
-        return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, events, MoneyPlan.IsMoneyDue(purchase));
+        var moneyDue = MoneyPlan.IsMoneyDue(purchase) && !await TrySettleMoneyAsync(input.PurchaseId, ct);
+        if (!final || input.Lingering) return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, [], moneyDue);
+
+        var events = await PendingEventsAsync(input.PurchaseId, ct);
+        // A purchase.failed must not precede the refunds it implies: no attempt while money is due.
+        var (toDeliver, toRetry) = moneyDue ? (events.Select(e => e.EventId).ToList(), []) : await FirstAttemptsAsync(input.PurchaseId, events, ct);
+        return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, toDeliver, moneyDue, toRetry);
+    }
+
+    /// <summary>One try; on failure the orchestration's <see cref="SettleMoney"/> activity takes over.</summary>
+    private async Task<bool> TrySettleMoneyAsync(string purchaseId, CancellationToken ct)
+    {
+        try
+        {
+            await money.SettleAsync(purchaseId, ct);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Refunds of {PurchaseId} not made by its observation; its orchestration retries them", purchaseId);
+            return false;
+        }
+    }
+
+    /// <summary>The first attempt of each notification never attempted; the others (a redelivery's,
+    /// or retries already scheduled) stay with the orchestration's <see cref="NotifyMerchant"/> activity.</summary>
+    private async Task<(List<string> ToDeliver, List<string> ToRetry)> FirstAttemptsAsync(string purchaseId, List<EventEntity> events, CancellationToken ct)
+    {
+        var (toDeliver, toRetry) = (new List<string>(), new List<string>());
+        foreach (var evt in events)
+        {
+            if (evt.Attempts > 0)
+            {
+                toDeliver.Add(evt.EventId);
+                continue;
+            }
+            try
+            {
+                await notify.DeliverAsync(new NotifyInput(purchaseId, evt.EventId, time.GetUtcNow()), ct);
+            }
+            catch (WebhookNotDeliveredException)
+            {
+                toRetry.Add(evt.EventId);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // Storage trouble: whether the attempt was recorded is unknown; the activity reads the row again.
+                logger.LogWarning(e, "Notification {EventId} of {PurchaseId} not attempted by its observation", evt.EventId, purchaseId);
+                toDeliver.Add(evt.EventId);
+            }
+        }
+        return (toDeliver, toRetry);
     }
 
     /// <summary>The nudges received plus the charges announced in storage, each authorization once.</summary>
@@ -62,12 +131,12 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         return changes;
     }
 
-    private async Task<List<string>> PendingEventsAsync(string purchaseId, CancellationToken ct)
+    private async Task<List<EventEntity>> PendingEventsAsync(string purchaseId, CancellationToken ct)
     {
-        var events = new List<string>();
+        var events = new List<EventEntity>();
         await foreach (var row in purchases.QueryPartitionAsync<EventEntity>(purchaseId, EventEntity.RowPrefix, ct))
             // purchase.refunded is delivered by its refund's own orchestration (MerchantRefund).
-            if (row.Status == EventEntity.Pending && row.Type != Transitions.RefundedEvent) events.Add(row.EventId);
+            if (row.Status == EventEntity.Pending && row.Type != Transitions.RefundedEvent) events.Add(row);
         return events;
     }
 
