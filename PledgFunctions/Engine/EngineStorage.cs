@@ -27,6 +27,8 @@ public sealed class EngineStorage
             ControlQueueVisibilityTimeout = engine.QueueVisibilityTimeout,
             WorkItemQueueVisibilityTimeout = engine.QueueVisibilityTimeout,
             WorkerId = engine.WorkerId ?? Environment.MachineName,
+            MaxConcurrentTaskOrchestrationWorkItems = engine.MaxConcurrentOrchestrations,
+            MaxConcurrentTaskActivityWorkItems = engine.MaxConcurrentActivities,
             StorageAccountClientProvider = ClientProvider(configuration, counter),
             LoggerFactory = loggers,
             // A start refused by its dedupe statuses throws (AlreadyExists) instead of returning as
