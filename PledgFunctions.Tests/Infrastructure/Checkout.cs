@@ -52,9 +52,9 @@ public static class TestCheckout
     }
 
     /// <summary>Every raw row of a purchase partition, as stored (for before/after comparisons), but
-    /// the <c>announce-</c> rows: a request that charges a card right after the create writes one
-    /// before touching the card (its orchestration may not have started yet), which is not a change
-    /// of the purchase.</summary>
+    /// the <c>announce-</c> rows: a request that charges a card or cancels right after the create
+    /// writes one before its commit (its orchestration may not have started yet), which is not a
+    /// change of the purchase.</summary>
     public static async Task<List<string>> RawPartitionAsync(TestService service, string purchaseId)
     {
         var table = service.Services.GetRequiredService<StorageClients>().Purchases;

@@ -1,4 +1,5 @@
 using System.Net;
+using Azure.Data.Tables;
 using DurableTask.Core;
 using DurableTask.Core.History;
 using Microsoft.DurableTask.Client;
@@ -156,5 +157,41 @@ public sealed class ChargeSettlementTests(ShortGraceFixture fixture) : IClassFix
             TimeSpan.FromSeconds(90), "committed authorization of the request that died before capturing captured");
         var checkout = await (await _service.Client(null).GetAsync($"/api/checkout/{beforeCommitToken}")).AssertOkAsync();
         Assert.Equal("INITIALIZED", checkout.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task ACancelAnnouncedBeforeTheInstanceStartedIsFollowedThoughItCommitsAfterTheFirstLook()
+    {
+        // The cancel's event is discarded (the instance has not started) and its commit is held until
+        // the instance's first look has run: only the announce- row tells the orchestration. Without
+        // it the orchestration would next look at the deadline, two days later.
+        var (id, _) = await PurchaseStartingInAsync(TimeSpan.FromSeconds(8));
+        var history = _service.Services.GetRequiredService<StorageClients>().Tables
+            .GetTableClient(_service.Services.GetRequiredService<EngineStorage>().TaskHubName + "History");
+        async Task<List<string>> ResultsAsync()
+        {
+            var results = new List<string>();
+            await foreach (var row in history.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}")))
+                if (row.GetString("EventType") == "TaskCompleted") results.Add(row.GetString("Result") ?? "");
+            return results;
+        }
+        var faults = _service.Services.GetRequiredService<PurchaseFaults>();
+        faults.BeforeCancelCommit = async purchaseId =>
+        {
+            if (purchaseId == id)
+                await Eventually.TrueAsync(async () => (await ResultsAsync()).Count > 0, TimeSpan.FromSeconds(60), "the instance's first look");
+        };
+        try
+        {
+            await (await _service.Client().PostAsync($"/api/purchases/{id}/cancel", null)).AssertOkAsync();
+        }
+        finally
+        {
+            faults.BeforeCancelCommit = null;
+        }
+        Assert.All(await ResultsAsync(), result => Assert.DoesNotContain("FAILED", result));
+
+        await Eventually.TrueAsync(async () => (await ResultsAsync()).Exists(r => r.Contains("FAILED")),
+            TimeSpan.FromSeconds(60), "the orchestration's look that sees the cancel");
     }
 }

@@ -70,21 +70,23 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
     /// worker had dequeued comes back only after the queue's visibility timeout. A nudge is what
     /// settles the authorization of a request that dies, so while the instance has not started, a
     /// charge is also written down in the purchase's partition (<see cref="AnnouncementEntity"/>),
-    /// where the instance's first observation finds it whether or not the event survives. Written
+    /// where the instance's first observation finds it whether or not the event survives. So is a
+    /// cancel: one whose event is lost and whose commit lands after that first observation would
+    /// otherwise be noticed only at the deadline (its notification, its refunds after a pledge). Written
     /// before the event is raised: if the event is discarded, the row landed before the instance
     /// started, so before its first observation. The fault suite found authorizations left open
     /// (never voided, or committed and never captured) before this.</summary>
     public async Task NudgeAsync(string purchaseId, Nudge nudge, CancellationToken ct)
     {
         await engine.WaitAsync(ct);
-        if (nudge.Kind == Nudge.Charge && !await HasStartedAsync(purchaseId, ct))
+        if (!await HasStartedAsync(purchaseId, ct))
         {
             try
             {
                 await purchases.InsertAsync(new AnnouncementEntity
                 {
-                    PartitionKey = purchaseId, RowKey = AnnouncementEntity.RowKeyFor(nudge.AuthorizationKey!),
-                    AuthorizationKey = nudge.AuthorizationKey!, AnnouncedAt = time.GetUtcNow(),
+                    PartitionKey = purchaseId, RowKey = AnnouncementEntity.RowKeyFor(nudge.AuthorizationKey ?? $"{nudge.Kind}-{Guid.NewGuid():N}"),
+                    Kind = nudge.Kind, AuthorizationKey = nudge.AuthorizationKey ?? "", AnnouncedAt = time.GetUtcNow(),
                 }, ct);
             }
             // The key is this request's own: a conflict is our insert, landed and retried by the storage SDK.

@@ -41,6 +41,7 @@ public static class CancelPurchase
 
             // Before the commit, so the orchestration follows the cancel even if we die right after it.
             await lifecycle.NudgeAsync(purchase.PartitionKey, Nudge.ForCancel(), ct);
+            if (faults.BeforeCancelCommit is { } hold) await hold(id);
             purchase.CancelReason = input?.Reason;
             purchase.LastRequestId = requestId;
             var change = Transitions.Fail(purchase, shares, FailureReasons.Cancelled, now, now);

@@ -8,7 +8,7 @@ namespace PledgFunctions.Lifecycle;
 
 /// <param name="PurchaseId">The purchase, and the instance id.</param>
 /// <param name="Pending">The nudges received and not yet seen settled.</param>
-/// <param name="FirstLook">The instance's first observation: it also settles the authorizations
+/// <param name="FirstLook">The instance's first observation: it also follows the charges and cancels
 /// announced in storage while the instance had not started (<see cref="AnnouncementEntity"/>).</param>
 /// <param name="Lingering">The orchestration already knows the purchase is final and has taken its
 /// notifications over: this look makes no delivery attempt of its own.</param>
@@ -61,7 +61,7 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         if (found is null) return new PurchaseObservation(false, PurchaseStates.Initialized, default, stillPending, recheck, []);
         var purchase = found.Purchase;
         var final = PurchaseStates.IsFinal(purchase.State);
-        foreach (var change in input.Pending.Where(c => c.Nudge.Kind == Nudge.Cancel))
+        foreach (var change in changes.Where(c => c.Nudge.Kind == Nudge.Cancel))
         {
             var now = time.GetUtcNow();
             if (!final && now < change.AnnouncedAt + CancelGrace)
@@ -121,13 +121,16 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         return (toDeliver, toRetry);
     }
 
-    /// <summary>The nudges received plus the charges announced in storage, each authorization once.</summary>
+    /// <summary>The nudges received plus those announced in storage, each authorization once.</summary>
     private async Task<List<PendingChange>> WithAnnouncedAsync(ObserveInput input, CancellationToken ct)
     {
         var changes = input.Pending.ToList();
         var known = changes.Select(c => c.Nudge.AuthorizationKey).OfType<string>().ToHashSet(StringComparer.Ordinal);
         await foreach (var row in purchases.QueryPartitionAsync<AnnouncementEntity>(input.PurchaseId, AnnouncementEntity.RowPrefix, ct))
-            if (known.Add(row.AuthorizationKey)) changes.Add(new PendingChange(Nudge.ForCharge(row.AuthorizationKey), row.AnnouncedAt));
+        {
+            if (row.Kind == Nudge.Cancel) changes.Add(new PendingChange(Nudge.ForCancel(), row.AnnouncedAt));
+            else if (known.Add(row.AuthorizationKey)) changes.Add(new PendingChange(Nudge.ForCharge(row.AuthorizationKey), row.AnnouncedAt));
+        }
         return changes;
     }
 
