@@ -20,7 +20,8 @@ public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange
 /// <param name="Deadline">Its deadline as stored (a pledge moves it).</param>
 /// <param name="StillPending">The nudged changes not seen landed or settled yet.</param>
 /// <param name="RecheckAt">When to look at them again.</param>
-/// <param name="EventsToDeliver">Notifications of a final purchase not attempted yet: the orchestration delivers them.</param>
+/// <param name="EventsToDeliver">Notifications of a final purchase this look did not attempt (already
+/// retrying, or storage trouble): the orchestration delivers them.</param>
 /// <param name="MoneyDue">Refunds the state calls for are still to be made: the orchestration makes them.</param>
 /// <param name="EventsToRetry">Notifications whose first attempt, made by this observation, failed: the
 /// orchestration tries again after the first retry delay.</param>
