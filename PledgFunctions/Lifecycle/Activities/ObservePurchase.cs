@@ -71,7 +71,9 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         var moneyDue = MoneyPlan.IsMoneyDue(purchase) && !await TrySettleMoneyAsync(input.PurchaseId, ct);
         if (!final || input.Lingering) return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, [], moneyDue);
 
-        var events = await PendingEventsAsync(input.PurchaseId, ct);
+        // Events are written only with a notificationUrl, which cannot change once pledged: without
+        // one there is nothing to read (one range query less at every final look, the deadline's included).
+        var events = string.IsNullOrEmpty(purchase.NotificationUrl) ? [] : await PendingEventsAsync(input.PurchaseId, ct);
         // A purchase.failed must not precede the refunds it implies: no attempt while money is due.
         var (toDeliver, toRetry) = moneyDue ? (events.Select(e => e.EventId).ToList(), []) : await FirstAttemptsAsync(input.PurchaseId, events, ct);
         return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, toDeliver, moneyDue, toRetry);
