@@ -155,14 +155,14 @@ public static class EngineCost
     {
         var (engine, before) = (g.Bare.Counter.Total, calls.Of(g.BareHub));
         var clock = Stopwatch.StartNew();
-        var (ids, startProbes) = (new List<string>(), 0);
+        var (ids, probes) = (new List<string>(), 0);
         for (var i = 0; i < g.Count; i++)
         {
-            var (id, probed) = await BareOneAsync(g.Bare.Client, g.Pledgers + 1, Pace);
-            startProbes += probed;
+            var (id, startReads) = await BareOneAsync(g.Bare.Client, g.Pledgers + 1, Pace);
+            probes += startReads;
             ids.Add(id);
         }
-        var probes = startProbes + await WaitForEndAsync(g.Bare.Client, ids, PurchaseLifecycle.LingerAfterFinal);
+        probes += await WaitForEndAsync(g.Bare.Client, ids, PurchaseLifecycle.LingerAfterFinal);
         var seconds = clock.Elapsed.TotalSeconds;
         return new Window(0, g.Bare.Counter.Total - engine, seconds, StorageCalls.Minus(calls.Of(g.BareHub), before), probes);
     }
@@ -181,15 +181,20 @@ public static class EngineCost
         for (var i = 0; i < events; i++)
         {
             if (pace > TimeSpan.Zero) await Task.Delay(pace);
-            while (i == 0 && (await client.GetInstanceAsync(id))?.RuntimeStatus is null or OrchestrationRuntimeStatus.Pending)
-            {
-                probes++;
-                await Task.Delay(TimeSpan.FromMilliseconds(200));
-            }
-            probes += i == 0 ? 1 : 0;
+            if (i == 0) probes = await WaitForStartAsync(client, id);
             await client.RaiseEventAsync(id, BareLifecycle.EventName, i);
         }
         return (id, probes);
+    }
+
+    /// <summary>Asks until the instance has processed its start; returns how many status reads that took.</summary>
+    private static async Task<int> WaitForStartAsync(DurableTaskClient client, string id)
+    {
+        for (var reads = 1; ; reads++)
+        {
+            if ((await client.GetInstanceAsync(id))?.RuntimeStatus is not (null or OrchestrationRuntimeStatus.Pending)) return reads;
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
     }
 
     /// <summary>Waits out the linger, then asks each instance until all have ended; returns how many
