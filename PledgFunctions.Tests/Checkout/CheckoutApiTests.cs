@@ -196,7 +196,7 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
             await refused.AssertProblemAsync(HttpStatusCode.Conflict, "purchase_not_modifiable");
-        var ledger = await LedgerAsync(Service, id);
+        var ledger = await SettledLedgerAsync(Service, id);
         // Requests that read the purchase after the winner committed are refused before authorizing.
         Assert.Equal(1, ledger.Count(c => c.State == SandboxChargeState.Captured));
         Assert.Equal(ledger.Count - 1, ledger.Count(c => c.State == SandboxChargeState.Voided));

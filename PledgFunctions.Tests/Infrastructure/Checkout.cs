@@ -67,4 +67,10 @@ public static class TestCheckout
 
     public static async Task<IReadOnlyList<SandboxChargeEntity>> LedgerAsync(TestService service, string purchaseId) =>
         await service.Services.GetRequiredService<SandboxCardGateway>().LedgerOfAsync(purchaseId, CancellationToken.None);
+
+    /// <summary>The gateway's ledger once no authorization is left open: a committed charge is
+    /// captured just after its request answered (PromptCaptures), a lost race is voided before.</summary>
+    public static Task<IReadOnlyList<SandboxChargeEntity>> SettledLedgerAsync(TestService service, string purchaseId) =>
+        Eventually.ReturnsAsync(() => LedgerAsync(service, purchaseId), l => l.All(c => c.State != SandboxChargeEntity.Authorized),
+            TimeSpan.FromSeconds(30), $"every authorization of {purchaseId} captured or voided");
 }

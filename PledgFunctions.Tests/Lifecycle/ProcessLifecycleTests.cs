@@ -148,8 +148,11 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
                 // purchase still has exactly one final state and its money follows it (below).
                 Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, status);
             }
-            var captures = (await testService.LedgerAsync(id)).Where(c => c.ShareRowKey == ShareEntity.RowKeyFor(1) && c.State == "captured").Count();
-            Assert.Equal(p.State == PurchaseStates.Succeeded ? 1 : 0, captures);
+            // A committed payment is captured just after its answer (PromptCaptures).
+            var expected = p.State == PurchaseStates.Succeeded ? 1 : 0;
+            var captures = await Eventually.ReturnsAsync(async () => (await testService.LedgerAsync(id)).Count(c => c.ShareRowKey == ShareEntity.RowKeyFor(1) && c.State == "captured"),
+                n => n == expected, TimeSpan.FromSeconds(30), $"{id}: the last share captured {expected} time(s)");
+            Assert.Equal(expected, captures);
         }
         output.WriteLine($"{pledged.Count} last payments at their deadlines: {answers.Count(a => a.StatusCode == System.Net.HttpStatusCode.OK)} SUCCESSFULL, " +
                          $"{answers.Count(a => a.StatusCode != System.Net.HttpStatusCode.OK)} FAILED; no capture on a FAILED share");

@@ -50,7 +50,7 @@ public static class MoneyCheck
         // The gateway's own ledger agrees to the unit: the captured charges are the ledger's charges,
         // the gateway's refunds the ledger's refunds.
         var gateway = service.Services.GetRequiredService<SandboxCardGateway>();
-        var captured = (await gateway.LedgerOfAsync(id, default)).Where(c => c.State == SandboxChargeEntity.Captured).ToList();
+        var captured = (await TestCheckout.SettledLedgerAsync(service, id)).Where(c => c.State == SandboxChargeEntity.Captured).ToList();
         var gatewayRefunds = await gateway.RefundsOfAsync(id, default);
         Assert.Equal(Sum(charges), captured.Sum(c => c.Amount));
         Assert.Equal(Sum(refunds), gatewayRefunds.Sum(r => r.Amount));

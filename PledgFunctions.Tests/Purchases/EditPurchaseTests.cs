@@ -145,7 +145,7 @@ public sealed class EditPurchaseTests(ServiceFixture fixture) : IClassFixture<Se
             var editStatuses = (await Task.WhenAll(edits)).Select(r => r.StatusCode).ToList();
 
             Assert.All(editStatuses, s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
-            var captured = (await LedgerAsync(Service, id)).Where(c => c.State == "captured").ToList();
+            var captured = (await SettledLedgerAsync(Service, id)).Where(c => c.State == "captured").ToList();
             var read = await (await _merchant.GetAsync($"/api/purchases/{id}")).AssertOkAsync();
             if (pledge.StatusCode == HttpStatusCode.OK)
             {

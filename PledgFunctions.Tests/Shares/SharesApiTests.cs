@@ -58,7 +58,7 @@ public sealed class SharesApiTests(ServiceFixture fixture) : IClassFixture<Servi
         var share = await (await _page.GetAsync($"/api/shares/{ShareToken(pledge, 1)}")).AssertOkAsync();
         Assert.Equal("SUCCESSFULL", share.GetProperty("state").GetString());
         Assert.Equal("4242", share.GetProperty("cardLast4").GetString());
-        var ledger = await LedgerAsync(Service, id!);
+        var ledger = await SettledLedgerAsync(Service, id!);
         Assert.Equal(3, ledger.Count(c => c.State == SandboxChargeState.Captured));
         Assert.Equal(12000 + 4000 + 4000, ledger.Sum(c => c.Amount));
     }
@@ -110,7 +110,7 @@ public sealed class SharesApiTests(ServiceFixture fixture) : IClassFixture<Servi
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
             await refused.AssertProblemAsync(HttpStatusCode.Conflict, "share_already_paid");
-        var shareCharges = (await LedgerAsync(Service, id)).Where(c => c.ShareRowKey == ShareEntity.RowKeyFor(1)).ToList();
+        var shareCharges = (await SettledLedgerAsync(Service, id)).Where(c => c.ShareRowKey == ShareEntity.RowKeyFor(1)).ToList();
         Assert.Equal(1, shareCharges.Count(c => c.State == SandboxChargeState.Captured));
         Assert.Equal(shareCharges.Count - 1, shareCharges.Count(c => c.State == SandboxChargeState.Voided));
         Assert.True(shareCharges.Count >= 2, $"the race should have authorized more than once ({shareCharges.Count})");

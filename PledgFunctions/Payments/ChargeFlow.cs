@@ -6,11 +6,12 @@ namespace PledgFunctions.Payments;
 
 /// <summary>Takes money at most once, the way PayPal-style adapters do: authorize, commit our
 /// own state conditionally (the commit inserts the charge's decision row, see
-/// <see cref="Storage.ChargeEntity"/>), then capture. A commit that loses a race is voided. The
+/// <see cref="Storage.ChargeEntity"/>), then capture, once the request has its answer
+/// (<see cref="PromptCaptures"/>). A commit that loses a race is voided. The
 /// caller announces the authorization's key to the purchase's orchestration first, so if the
 /// process dies anywhere after authorize, <see cref="ChargeSettlement"/> settles it from the
 /// decision row: captured if the commit landed, voided otherwise.</summary>
-public sealed class ChargeFlow(ICardGateway gateway, PurchaseTable purchases, PaymentFaults faults, TimeProvider time, ILogger<ChargeFlow> logger)
+public sealed class ChargeFlow(ICardGateway gateway, PurchaseTable purchases, PromptCaptures captures, PaymentFaults faults, TimeProvider time)
 {
     /// <summary>The idempotency key of a new authorization, known before it is made.</summary>
     public static string NewAuthorizationKey() => "authorize-" + Guid.NewGuid().ToString("N");
@@ -42,15 +43,8 @@ public sealed class ChargeFlow(ICardGateway gateway, PurchaseTable purchases, Pa
             return new ChargeOutcome<T>.Rejected(rejected.Problem);
         }
         faults.AfterCommit?.Invoke(chargeId);
-        try
-        {
-            await gateway.CaptureAsync(chargeId, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The share is paid in our books; the orchestration's settlement captures it.
-            logger.LogWarning(e, "Capture of {ChargeId} failed after commit; recovery will complete it", chargeId);
-        }
+        // Not awaited: the commit made the share paid, and the capture it implies is guaranteed.
+        captures.Start(chargeId);
         return new ChargeOutcome<T>.Committed(((Commit<T>.Done)result).Value);
     }
 }

@@ -56,6 +56,8 @@ public static class PaymentsServices
         services.AddSingleton<SandboxCardGateway>();
         services.AddSingleton<ICardGateway>(sp => sp.GetRequiredService<SandboxCardGateway>());
         services.AddSingleton<PaymentFaults>();
+        services.AddSingleton<PromptCaptures>();
+        services.AddHostedService(sp => sp.GetRequiredService<PromptCaptures>());
         services.AddSingleton<ChargeFlow>();
         services.AddSingleton<ChargeSettlement>();
         services.AddSingleton<Money.PaymentsLedger>();
