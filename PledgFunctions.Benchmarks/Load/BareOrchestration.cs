@@ -2,26 +2,39 @@ using Microsoft.DurableTask;
 
 namespace PledgFunctions.Benchmarks.Load;
 
-public sealed record BareInput(int Events, TimeSpan Timer);
+/// <param name="Events">The pledge and the N pays.</param>
+/// <param name="Timer">The wait after the last event (the linger's length).</param>
+/// <param name="Window">The payment window: each event is awaited against a deadline timer, as a
+/// purchase's are. Null: events only (the bare orchestration measured before 2026-12-02 14:30).</param>
+public sealed record BareInput(int Events, TimeSpan Timer, TimeSpan? Window = null);
 
 /// <summary>The engine's floor for a purchase's waits, with no application storage: started, then
-/// <see cref="BareInput.Events"/> external events (the pledge and N pays), each followed by an
-/// activity that does nothing, then one durable timer. What a lifecycle's orchestration costs
-/// beyond this is the price of its own design (its timer races, its observations, its linger).</summary>
+/// <see cref="BareInput.Events"/> external events (the pledge and N pays), each raced against the
+/// deadline's durable timer and followed by an activity that does nothing, then one durable timer.
+/// The deadline timer is set at the start and again after the first event (the pledge moves a
+/// purchase's deadline) when more events are to come, as a purchase's orchestration sets them.
+/// What a lifecycle's orchestration costs beyond this is the price of its own design (its first
+/// look, its re-checks, its observations, its linger's looks).</summary>
 public sealed class BareLifecycle : TaskOrchestrator<BareInput, int>
 {
     public const string EventName = "Step";
 
     public override async Task<int> RunAsync(TaskOrchestrationContext context, BareInput input)
     {
+        var deadline = Deadline(context, input);
         for (var i = 0; i < input.Events; i++)
         {
-            await context.WaitForExternalEvent<int>(EventName);
+            var step = context.WaitForExternalEvent<int>(EventName);
+            if (deadline is not null && await Task.WhenAny(step, deadline) == deadline) return i; // the deadline came first
             await context.CallActivityAsync<int>(nameof(BareStep), i);
+            if (i == 0 && input.Events > 1) deadline = Deadline(context, input);
         }
         await context.CreateTimer(context.CurrentUtcDateTime + input.Timer, CancellationToken.None);
         return input.Events;
     }
+
+    private static Task? Deadline(TaskOrchestrationContext context, BareInput input) =>
+        input.Window is { } window ? context.CreateTimer(context.CurrentUtcDateTime + window, CancellationToken.None) : null;
 }
 
 /// <summary>Does nothing: the cost of scheduling an activity and recording its result.</summary>

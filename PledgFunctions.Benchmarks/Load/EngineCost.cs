@@ -9,8 +9,10 @@ namespace PledgFunctions.Benchmarks.Load;
 
 /// <summary>What a whole lifecycle costs in storage calls, the engine's included, until its
 /// orchestration has ended (the linger after the final state too), beside a bare orchestration
-/// doing the same waits on a standalone engine of the same kind with no application storage.
-/// Each N runs on a service and a bare engine of its own (own task hubs, one Azurite), all at the
+/// doing the same waits on a standalone engine of the same kind with no application storage (each
+/// event raced against the deadline's timer, <see cref="BareLifecycle"/>), and beside the
+/// events-only bare orchestration measured before (no deadline timer), for comparison.
+/// Each N runs on a service and two bare engines of its own (own task hubs, one Azurite), all at the
 /// same time, so the 3-minute linger is waited once. Requests are paced (<see cref="Pace"/>) as
 /// people would send them, so every nudge and every bare event is an episode of its own.
 /// Polling goes on whatever happens: each engine's idle rate is measured first, with everything
@@ -20,7 +22,8 @@ public static class EngineCost
     public static readonly TimeSpan Pace = TimeSpan.FromSeconds(1.5);
     private static readonly TimeSpan PaymentWindow = TimeSpan.FromMinutes(2);
 
-    private sealed record Group(int Pledgers, int Count, InProcessService Service, BareEngine Bare, string Hub, string BareHub);
+    private sealed record Group(int Pledgers, int Count, InProcessService Service, BareEngine Bare, string Hub, string BareHub,
+        BareEngine EventsOnly, string EventsOnlyHub);
 
     private sealed record Window(long App, long Engine, double Seconds, Dictionary<string, long> Calls, int Probes);
 
@@ -29,7 +32,7 @@ public static class EngineCost
         await using var azurite = await Azurite.StartNewAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
         var plan = new[] { (0, 20), (1, 20), (5, 10), (20, 5) };
-        var hubs = plan.SelectMany(p => new[] { $"BenchN{p.Item1:D2}", $"BareN{p.Item1:D2}" }).ToArray();
+        var hubs = plan.SelectMany(p => new[] { $"BenchN{p.Item1:D2}", $"BareN{p.Item1:D2}", $"EvtsN{p.Item1:D2}" }).ToArray();
         using var calls = StorageCalls.Record(azurite, hubs);
         var groups = new List<Group>();
         try
@@ -39,16 +42,19 @@ public static class EngineCost
                 // One at a time: each start creates its task hub and app tables; in parallel they would only queue on Azurite.
                 var service = await InProcessService.StartAsync(azurite, PaymentWindow, $"BenchN{pledgers:D2}");
                 var bare = await BareEngine.StartAsync(azurite.ConnectionString, $"BareN{pledgers:D2}");
-                groups.Add(new Group(pledgers, Math.Max(2, (int)Math.Round(count * scale)), service, bare, $"BenchN{pledgers:D2}", $"BareN{pledgers:D2}"));
+                var eventsOnly = await BareEngine.StartAsync(azurite.ConnectionString, $"EvtsN{pledgers:D2}");
+                groups.Add(new Group(pledgers, Math.Max(2, (int)Math.Round(count * scale)), service, bare, $"BenchN{pledgers:D2}", $"BareN{pledgers:D2}",
+                    eventsOnly, $"EvtsN{pledgers:D2}"));
             }
             // Warm-up on the N = 0 pair (JIT, channels); its calls fall before every measured window.
             await LifecycleLoad.RunOneAsync(groups[0].Service.Http, 1, receiver.Url);
-            await BareOneAsync(groups[0].Bare.Client, 2, TimeSpan.Zero);
+            await BareOneAsync(groups[0].Bare.Client, 2, TimeSpan.Zero, PaymentWindow);
+            await BareOneAsync(groups[0].EventsOnly.Client, 2, TimeSpan.Zero, null);
             await Task.Delay(TimeSpan.FromSeconds(10));
 
             var idleSeconds = scale < 1 ? 30 : 60;
             var idleBefore = groups.Select(g => (Service: g.Service.EngineCounter.Total, Bare: g.Bare.Counter.Total, App: g.Service.Counter.Total,
-                Calls: calls.Of(g.Hub), BareCalls: calls.Of(g.BareHub))).ToList();
+                Calls: calls.Of(g.Hub), BareCalls: calls.Of(g.BareHub), EventsOnly: g.EventsOnly.Counter.Total)).ToList();
             var idleClock = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(idleSeconds));
             var idleElapsed = idleClock.Elapsed.TotalSeconds;
@@ -57,29 +63,33 @@ public static class EngineCost
                 Bare: (g.Bare.Counter.Total - idleBefore[i].Bare) / idleElapsed,
                 App: (g.Service.Counter.Total - idleBefore[i].App) / idleElapsed,
                 Calls: StorageCalls.Minus(calls.Of(g.Hub), idleBefore[i].Calls),
-                BareCalls: StorageCalls.Minus(calls.Of(g.BareHub), idleBefore[i].BareCalls))).ToList();
+                BareCalls: StorageCalls.Minus(calls.Of(g.BareHub), idleBefore[i].BareCalls),
+                EventsOnly: (g.EventsOnly.Counter.Total - idleBefore[i].EventsOnly) / idleElapsed)).ToList();
 
             var received = receiver.Received;
             var batchesBefore = calls.Of("any").GetValueOrDefault(StorageCalls.Batch);
-            var windows = await Task.WhenAll(groups.Select(g => Task.WhenAll(LifecyclesAsync(g, receiver, calls, report), BaresAsync(g, calls))));
+            var windows = await Task.WhenAll(groups.Select(g => Task.WhenAll(LifecyclesAsync(g, receiver, calls, report),
+                BaresAsync(g.Count, g.Pledgers, g.Bare, g.BareHub, PaymentWindow, calls), BaresAsync(g.Count, g.Pledgers, g.EventsOnly, g.EventsOnlyHub, null, calls))));
 
-            report.Heading($"Idle engines: nothing happening ({idleElapsed:F0} s, {groups.Count * 2} engines in this process, each 4 partitions, MaxQueuePollingInterval 1 s)");
+            report.Heading($"Idle engines: nothing happening ({idleElapsed:F0} s, {groups.Count * 3} engines in this process, each 4 partitions, MaxQueuePollingInterval 1 s)");
             report.Row("engine", "engine calls/s", "app calls/s", "calls/s by kind");
             for (var i = 0; i < groups.Count; i++)
             {
                 report.Row($"service {groups[i].Hub}", idle[i].Service.ToString("F2"), idle[i].App.ToString("F2"), Kinds(idle[i].Calls, idleElapsed));
                 report.Row($"bare {groups[i].BareHub}", idle[i].Bare.ToString("F2"), "0", Kinds(idle[i].BareCalls, idleElapsed));
+                report.Row($"events-only bare {groups[i].EventsOnlyHub}", idle[i].EventsOnly.ToString("F2"), "0", "");
             }
             var idleMean = idle.Average(x => (x.Service + x.Bare) / 2);
             report.Line($"Mean idle cost: {idleMean:F2} engine calls/s per engine = {idleMean * 86400:F0} a day, whatever the traffic.");
 
-            report.Heading("Storage calls per whole lifecycle, until its orchestration ended (the service) vs a bare orchestration with the same waits");
+            report.Heading("Storage calls per whole lifecycle, until its orchestration ended (the service) vs a bare orchestration with the same waits " +
+                           "(each event raced against the deadline's durable timer, set at the start and again after the pledge)");
             report.Row("N", "lifecycles", "app ops/lifecycle", "engine calls/lifecycle raw", "window s", "idle share/lifecycle", "engine calls/lifecycle (idle removed)",
                 "bare: instances", "bare engine calls raw", "bare window s", "bare idle share", "bare engine calls (idle removed)", "engine ratio",
-                "total (engine + app)", "target 1.3 × bare + app", "within");
+                "total (engine + app)", "target 1.3 × bare + app", "within", "events-only bare (idle removed)", "ratio to it", "target with it", "within");
             for (var i = 0; i < groups.Count; i++)
             {
-                var (g, (life, bare)) = (groups[i], (windows[i][0], windows[i][1]));
+                var (g, (life, bare, eventsOnly)) = (groups[i], (windows[i][0], windows[i][1], windows[i][2]));
                 var lifeIdle = idle[i].Service * life.Seconds / g.Count;
                 var bareIdle = idle[i].Bare * bare.Seconds / g.Count;
                 var lifeEngine = (double)(life.Engine - life.Probes) / g.Count;
@@ -87,10 +97,13 @@ public static class EngineCost
                 var app = (double)life.App / g.Count;
                 var total = lifeEngine - lifeIdle + app;
                 var target = 1.3 * (bareEngine - bareIdle) + app;
+                var eventsOnlyEngine = (double)(eventsOnly.Engine - eventsOnly.Probes) / g.Count - idle[i].EventsOnly * eventsOnly.Seconds / g.Count;
+                var eventsOnlyTarget = 1.3 * eventsOnlyEngine + app;
                 report.Row(g.Pledgers, g.Count, app.ToString("F1"), lifeEngine.ToString("F1"), life.Seconds.ToString("F0"), lifeIdle.ToString("F1"),
                     (lifeEngine - lifeIdle).ToString("F1"), g.Count, bareEngine.ToString("F1"), bare.Seconds.ToString("F0"), bareIdle.ToString("F1"),
                     (bareEngine - bareIdle).ToString("F1"), CreationLoad.Ratio(lifeEngine - lifeIdle, bareEngine - bareIdle),
-                    total.ToString("F1"), target.ToString("F1"), total <= target ? "yes" : "NO");
+                    total.ToString("F1"), target.ToString("F1"), total <= target ? "yes" : "NO", eventsOnlyEngine.ToString("F1"),
+                    CreationLoad.Ratio(lifeEngine - lifeIdle, eventsOnlyEngine), eventsOnlyTarget.ToString("F1"), total <= eventsOnlyTarget ? "yes" : "NO");
             }
             report.Line($"The local receiver got {receiver.Received - received} webhook deliveries for {groups.Sum(g => g.Count)} lifecycles. " +
                         $"Payment window {PaymentWindow.TotalMinutes:F0} min, requests {Pace.TotalSeconds:F1} s apart, status reads taken off: " +
@@ -108,15 +121,16 @@ public static class EngineCost
                         $"{calls.Of("any").GetValueOrDefault(StorageCalls.Batch) - batchesBefore}; each hub's are in its counter's total and in its work calls below.");
 
             report.Heading("Engine work calls per lifecycle: the calls that are not polling (sends, deletes, history and instance reads and writes, history batches)");
-            report.Row("N", "service work calls", "bare work calls", "ratio", "service receives above idle", "bare receives above idle");
+            report.Row("N", "service work calls", "bare work calls", "ratio", "service receives above idle", "bare receives above idle", "events-only bare work calls", "ratio to it");
             for (var i = 0; i < groups.Count; i++)
             {
-                var (g, life, bare) = (groups[i], windows[i][0], windows[i][1]);
+                var (g, life, bare, eventsOnly) = (groups[i], windows[i][0], windows[i][1], windows[i][2]);
                 double Work(Window w) => (double)(w.Engine - w.Probes - Polling(w.Calls)) / g.Count;
                 double Above(Window w, Dictionary<string, long> idleCalls) =>
                     (Receives(w.Calls) - Receives(idleCalls) / idleElapsed * w.Seconds) / g.Count;
                 report.Row(g.Pledgers, Work(life).ToString("F1"), Work(bare).ToString("F1"), CreationLoad.Ratio(Work(life), Work(bare)),
-                    Above(life, idle[i].Calls).ToString("F1"), Above(bare, idle[i].BareCalls).ToString("F1"));
+                    Above(life, idle[i].Calls).ToString("F1"), Above(bare, idle[i].BareCalls).ToString("F1"),
+                    Work(eventsOnly).ToString("F1"), CreationLoad.Ratio(Work(life), Work(eventsOnly)));
             }
         }
         finally
@@ -124,6 +138,7 @@ public static class EngineCost
             foreach (var g in groups)
             {
                 await g.Bare.DisposeAsync();
+                await g.EventsOnly.DisposeAsync();
                 await g.Service.DisposeAsync();
             }
         }
@@ -151,20 +166,20 @@ public static class EngineCost
             StorageCalls.Minus(calls.Of(g.Hub), before), probes);
     }
 
-    private static async Task<Window> BaresAsync(Group g, StorageCalls calls)
+    private static async Task<Window> BaresAsync(int count, int pledgers, BareEngine bare, string hub, TimeSpan? window, StorageCalls calls)
     {
-        var (engine, before) = (g.Bare.Counter.Total, calls.Of(g.BareHub));
+        var (engine, before) = (bare.Counter.Total, calls.Of(hub));
         var clock = Stopwatch.StartNew();
         var (ids, probes) = (new List<string>(), 0);
-        for (var i = 0; i < g.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            var (id, startReads) = await BareOneAsync(g.Bare.Client, g.Pledgers + 1, Pace);
+            var (id, startReads) = await BareOneAsync(bare.Client, pledgers + 1, Pace, window);
             probes += startReads;
             ids.Add(id);
         }
-        probes += await WaitForEndAsync(g.Bare.Client, ids, PurchaseLifecycle.LingerAfterFinal);
+        probes += await WaitForEndAsync(bare.Client, ids, PurchaseLifecycle.LingerAfterFinal);
         var seconds = clock.Elapsed.TotalSeconds;
-        return new Window(0, g.Bare.Counter.Total - engine, seconds, StorageCalls.Minus(calls.Of(g.BareHub), before), probes);
+        return new Window(0, bare.Counter.Total - engine, seconds, StorageCalls.Minus(calls.Of(hub), before), probes);
     }
 
     /// <summary>Start, then one event per pledge or pay at the lifecycle's pace; the timer is the
@@ -172,10 +187,11 @@ public static class EngineCost
     /// provider discards an event processed before its instance's start, and a bare orchestration
     /// that lost one waits forever (the 10:36 run ended so). Returns the status reads that took,
     /// taken off the count like the final probes (the service's first nudge makes one such read).</summary>
-    private static async Task<(string Id, int Probes)> BareOneAsync(DurableTaskClient client, int events, TimeSpan pace)
+    private static async Task<(string Id, int Probes)> BareOneAsync(DurableTaskClient client, int events, TimeSpan pace, TimeSpan? window)
     {
         var id = $"bare_{Guid.NewGuid():N}";
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(BareLifecycle), new BareInput(events, pace == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : PurchaseLifecycle.LingerAfterFinal),
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(BareLifecycle),
+            new BareInput(events, pace == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : PurchaseLifecycle.LingerAfterFinal, window),
             new StartOrchestrationOptions(InstanceId: id));
         var probes = 0;
         for (var i = 0; i < events; i++)
