@@ -6,7 +6,7 @@ namespace PledgFunctions.Payments;
 
 /// <summary>Takes money at most once, the way PayPal-style adapters do: authorize, commit our
 /// own state conditionally (the commit inserts the charge's decision row, see
-/// <see cref="Storage.ChargeEntity"/>), then capture, once the request has its answer
+/// <see cref="Storage.ChargeEntity"/>), then capture without holding the answer
 /// (<see cref="PromptCaptures"/>). A commit that loses a race is voided. The
 /// caller announces the authorization's key to the purchase's orchestration first, so if the
 /// process dies anywhere after authorize, <see cref="ChargeSettlement"/> settles it from the

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace PledgFunctions.Payments;
 
-/// <summary>Captures a committed charge right after the request has answered, not before: once the
+/// <summary>Captures a committed charge beside the request's answer instead of before it: once the
 /// commit landed the share is paid in our books and its capture is guaranteed anyway (the
 /// purchase's orchestration captures every committed charge it settles, <see cref="ChargeSettlement"/>),
 /// so the pledger does not wait for the gateway's second call. This is the prompt try; a process that
