@@ -68,7 +68,7 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
             if (!final && now < change.AnnouncedAt + CancelGrace)
                 (stillPending, recheck) = (Add(stillPending, change), Min(recheck, RecheckSchedule.Next(change.AnnouncedAt, now, CancelGrace)));
         }
-        var moneyDue = MoneyPlan.IsMoneyDue(purchase) && !await TrySettleMoneyAsync(input.PurchaseId, ct);
+        var moneyDue = MoneyPlan.IsMoneyDue(purchase) && !await TrySettleMoneyAsync(found, ct);
         if (!final || input.Lingering) return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, [], moneyDue);
 
         // Events are written only with a notificationUrl, which cannot change once pledged: without
@@ -79,12 +79,14 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, toDeliver, moneyDue, toRetry);
     }
 
-    /// <summary>One try; on failure the orchestration's <see cref="SettleMoney"/> activity takes over.</summary>
-    private async Task<bool> TrySettleMoneyAsync(string purchaseId, CancellationToken ct)
+    /// <summary>One try, from the purchase this look has just read; on failure the orchestration's
+    /// <see cref="SettleMoney"/> activity takes over.</summary>
+    private async Task<bool> TrySettleMoneyAsync(PurchaseWithShares found, CancellationToken ct)
     {
+        var purchaseId = found.Purchase.PartitionKey;
         try
         {
-            await money.SettleAsync(purchaseId, ct);
+            await money.MakeRefundsAsync(found, ct);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -32,6 +32,20 @@ public sealed class SettleMoney(PurchaseTable purchases, PaymentsLedger ledger, 
     {
         var found = await purchases.GetWithSharesAsync(purchaseId, ct);
         if (found is null) return new MoneySettlement(null, null, []);
+        var purchase = await MakeRefundsAsync(found, ct);
+        // purchase.refunded is written only when a merchant refund completes: none without a request.
+        return new MoneySettlement(purchase.RefundRequestId, purchase.RefundStatus,
+            purchase.RefundRequestId is null ? [] : await RefundEventsAsync(purchaseId, ct));
+    }
+
+    /// <summary>The refunds of a purchase just read, e.g. by the observation that makes the first try
+    /// (one read less per look). A read moments old is safe: the refunds a state calls for only grow
+    /// as it moves on (a share paid, FAILED, a merchant refund), so such a plan misses at most what
+    /// the next look makes, and the ledger row's insert stops any refund made twice. Returns the
+    /// purchase, its merchant refund marked succeeded if this completed it.</summary>
+    public async Task<PurchaseEntity> MakeRefundsAsync(PurchaseWithShares found, CancellationToken ct)
+    {
+        var purchaseId = found.Purchase.PartitionKey;
         var made = (await ledger.ListAsync(purchaseId, ct)).Select(r => r.PaymentId).ToHashSet();
         foreach (var refund in MoneyPlan.Refunds(found.Purchase, found.Shares).Where(r => !made.Contains(r.PaymentId)))
         {
@@ -42,8 +56,7 @@ public sealed class SettleMoney(PurchaseTable purchases, PaymentsLedger ledger, 
             await ledger.RecordRefundAsync(purchaseId, refund, refundId, found.Purchase.Currency, ct);
             logger.LogInformation("Refunded {Amount} to {ShareRowKey} of {PurchaseId} ({Reason})", refund.Amount, refund.ShareRowKey, purchaseId, refund.Reason);
         }
-        var purchase = found.Purchase.RefundStatus == RefundStatuses.Pending ? await CompleteRefundAsync(purchaseId, ct) : found.Purchase;
-        return new MoneySettlement(purchase.RefundRequestId, purchase.RefundStatus, await RefundEventsAsync(purchaseId, ct));
+        return found.Purchase.RefundStatus == RefundStatuses.Pending ? await CompleteRefundAsync(purchaseId, ct) : found.Purchase;
     }
 
     /// <summary>Every refund of the merchant refund is in the ledger (made above or by a concurrent
