@@ -10,7 +10,7 @@ namespace PledgFunctions.Payments;
 /// and capture always did. A stop waits for the tries in flight.</summary>
 public sealed class PromptCaptures(ICardGateway gateway, ILogger<PromptCaptures> logger) : IHostedService
 {
-    private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>How long a stop waits for captures in flight before leaving them to the orchestration.</summary>
@@ -19,8 +19,8 @@ public sealed class PromptCaptures(ICardGateway gateway, ILogger<PromptCaptures>
     public void Start(string chargeId)
     {
         var capture = Task.Run(() => CaptureAsync(chargeId));
-        _inFlight[chargeId] = capture;
-        capture.ContinueWith(_ => _inFlight.TryRemove(new KeyValuePair<string, Task>(chargeId, capture)), TaskScheduler.Default);
+        _inFlight.TryAdd(capture, 0);
+        capture.ContinueWith(done => _inFlight.TryRemove(done, out _), TaskScheduler.Default);
     }
 
     private async Task CaptureAsync(string chargeId)
@@ -42,7 +42,7 @@ public sealed class PromptCaptures(ICardGateway gateway, ILogger<PromptCaptures>
     {
         try
         {
-            await Task.WhenAll(_inFlight.Values).WaitAsync(StopWithin, cancellationToken);
+            await Task.WhenAll(_inFlight.Keys).WaitAsync(StopWithin, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
