@@ -80,6 +80,36 @@ public sealed class ChargeSettlementTests(ShortGraceFixture fixture) : IClassFix
         await (await PayAsync(_service.Client(null), token)).AssertProblemAsync(HttpStatusCode.Conflict, "share_already_paid");
     }
 
+    /// <summary>Shares paid before they carried their authorization's key (or whose key the
+    /// observation cannot match) are settled the older way: the gateway's lookup of the key, then
+    /// the decision row; the purchase is read again after it, and its money follows.</summary>
+    [Fact]
+    public async Task ACommittedChargeTheShareDoesNotNameIsCapturedFromItsDecisionRow()
+    {
+        var (purchase, pledge) = await PledgedPurchaseAsync(_service, 1);
+        var (id, token) = (purchase.GetProperty("id").GetString()!, ShareToken(pledge, 1));
+        var purchases = _service.Services.GetRequiredService<PurchaseTable>();
+        var crashed = 0;
+        _service.Services.GetRequiredService<PaymentFaults>().AfterCommit = _ =>
+        {
+            if (Interlocked.Exchange(ref crashed, 1) == 1) return;
+            var (_, share) = purchases.GetWithShareAsync(id, 1, default).GetAwaiter().GetResult();
+            share!.AuthorizationKey = null;
+            purchases.ReplaceAsync(share, default).GetAwaiter().GetResult();
+            throw new SimulatedCrash();
+        };
+
+        Assert.Equal(HttpStatusCode.InternalServerError, (await PayAsync(_service.Client(null), token)).StatusCode);
+
+        await Eventually.TrueAsync(async () => (await ShareChargesAsync(id, 1)).Single().State == SandboxChargeEntity.Captured,
+            TimeSpan.FromSeconds(60), "committed authorization captured from its decision row");
+        var gateway = _service.Services.GetRequiredService<SandboxCardGateway>();
+        await Eventually.TrueAsync(async () => (await gateway.RefundsOfAsync(id, default)).Sum(r => r.Amount) == 6000,
+            TimeSpan.FromSeconds(60), "the organizer reimbursed for the share");
+        var done = await (await _service.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
+        Assert.Equal("SUCCESSFULL", done.GetProperty("state").GetString());
+    }
+
     [Fact]
     public async Task ACommitThatArrivesAfterTheSettlementVoidedItsAuthorizationIsRefusedAndChargesNothing()
     {

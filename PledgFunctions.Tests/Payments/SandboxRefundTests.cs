@@ -48,11 +48,24 @@ public sealed class SandboxRefundTests(ServiceFixture fixture) : IClassFixture<S
     }
 
     [Fact]
-    public async Task AChargeThatIsOnlyAuthorizedCannotBeRefunded()
+    public async Task AChargeThatIsOnlyAuthorizedIsRefundedOnceCaptured()
     {
         var (charge, purchase) = await CapturedChargeAsync(5000, capture: false);
 
-        await Assert.ThrowsAsync<RefundRefusedException>(() => Gateway.RefundAsync(charge, 100, "refund-early", default));
+        await Assert.ThrowsAsync<ChargeNotCapturedException>(() => Gateway.RefundAsync(charge, 100, "refund-early", default));
+        Assert.Equal(0, await RefundedAsync(purchase));
+        await Gateway.CaptureAsync(charge, default);
+        await Gateway.RefundAsync(charge, 100, "refund-early", default);
+        Assert.Equal(100, await RefundedAsync(purchase));
+    }
+
+    [Fact]
+    public async Task AVoidedChargeCannotBeRefunded()
+    {
+        var (charge, purchase) = await CapturedChargeAsync(5000, capture: false);
+        await Gateway.VoidAsync(charge, default);
+
+        await Assert.ThrowsAsync<RefundRefusedException>(() => Gateway.RefundAsync(charge, 100, "refund-voided", default));
         Assert.Equal(0, await RefundedAsync(purchase));
     }
 

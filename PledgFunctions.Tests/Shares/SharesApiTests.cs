@@ -38,6 +38,26 @@ public sealed class SharesApiTests(ServiceFixture fixture) : IClassFixture<Servi
         await (await PayAsync(_page, token)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
+    /// <summary>A pay's nudge is raised beside its read of the share, before the read has checked
+    /// the token or the share: what the read refuses is answered as before and charges nothing.</summary>
+    [Fact]
+    public async Task PaysRefusedByTheReadAnswerAsBeforeAndChargeNothing()
+    {
+        var (purchase, pledge) = await PledgedPurchaseAsync(Service, 2);
+        var id = purchase.GetProperty("id").GetString()!;
+        var token = ShareToken(pledge, 1);
+        var forged = token[..^3] + (token[^3] == 'A' ? "BAA" : "AAA");
+
+        await (await PayAsync(_page, forged)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await _page.PostJsonAsync($"/api/shares/{forged}/pay", new { card = new { number = "1" } })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await PayAsync(_page, token)).AssertOkAsync();
+        await (await PayAsync(_page, token)).AssertProblemAsync(HttpStatusCode.Conflict, "share_already_paid");
+
+        var charges = await SettledLedgerAsync(Service, id);
+        Assert.Equal(2, charges.Count); // the organizer's and share 1's, both captured
+        Assert.All(charges, c => Assert.Equal("captured", c.State));
+    }
+
     [Fact]
     public async Task PayingEveryShareSucceedsThePurchaseInTheLastStep()
     {

@@ -24,27 +24,41 @@ public static class Pledge
     public static async Task<Results<Ok<PledgeResult>, ProblemHttpResult>> HandleAsync(
         string organizerToken, HttpRequest request, [AsParameters] Services services, CancellationToken ct)
     {
-        var found = await CheckoutApi.FindAsync(organizerToken, services.Purchases, ct);
-        if (found is null) return ApiProblem.NotFound("checkout");
-        var body = await JsonBody.ReadAsync(request, ct);
-        if (body is null) return JsonBody.TooLarge();
-        if (!JsonBody.TryParse<PledgeRequest>(body, optional: false, out var input, out var problem)) return problem!;
-
-        var purchase = found.Purchase;
-        var errors = new Dictionary<string, string[]>();
-        var amounts = input!.ValidateSplit(purchase.OrganizerEmail, purchase.Amount, errors);
-        var card = CardValidation.Validate(input.Card, services.Time.GetUtcNow(), errors);
-        if (errors.Count > 0) return ApiProblem.Validation(errors);
-        if (PurchaseRules.WhyNotBeforePledge(purchase, services.Time.GetUtcNow(), "pledged") is { } why) return ApiProblem.NotModifiable(why);
-
-        var emails = input.Pledgers?.Select(p => p!.Email!).ToList() ?? [];
         // Announced before the card is touched: the orchestration then settles this authorization
-        // whatever happens to this request, and follows the new deadline the commit writes.
+        // whatever happens to this request, and follows the new deadline the commit writes. The
+        // purchase id is in the token, so the nudge is raised beside the read of the purchase, for a
+        // body whose card can be charged; a pledge refused after the read leaves it to the
+        // orchestration, which finds no authorization behind it.
+        var body = await JsonBody.ReadAsync(request, ct);
+        PledgeRequest? input = null;
+        ProblemHttpResult? invalid = body is null ? JsonBody.TooLarge() : null;
+        if (body is not null) JsonBody.TryParse(body, optional: false, out input, out invalid);
+        var errors = new Dictionary<string, string[]>();
+        var card = input is null ? null : CardValidation.Validate(input.Card, services.Time.GetUtcNow(), errors);
         var authorizationKey = ChargeFlow.NewAuthorizationKey();
-        await services.Lifecycle.NudgeAsync(purchase.PartitionKey, Nudge.ForCharge(authorizationKey), ct);
+        var nudging = card is not null && errors.Count == 0 && PurchaseKeys.TryParseOrganizerToken(organizerToken, out var purchaseId)
+            ? services.Lifecycle.NudgeAsync(purchaseId, Nudge.ForCharge(authorizationKey), ct) : null;
+        var found = await CheckoutApi.FindAsync(organizerToken, services.Purchases, ct);
+        var refusal = found is null ? ApiProblem.NotFound("checkout") : invalid;
+        long[]? amounts = null;
+        if (refusal is null)
+        {
+            amounts = input!.ValidateSplit(found!.Purchase.OrganizerEmail, found.Purchase.Amount, errors);
+            refusal = errors.Count > 0 ? ApiProblem.Validation(errors)
+                : PurchaseRules.WhyNotBeforePledge(found.Purchase, services.Time.GetUtcNow(), "pledged") is { } why ? ApiProblem.NotModifiable(why) : null;
+        }
+        if (refusal is not null)
+        {
+            LifecycleSignals.Abandon(nudging);
+            return refusal;
+        }
+        await nudging!;
+
+        var purchase = found!.Purchase;
+        var emails = input!.Pledgers?.Select(p => p!.Email!).ToList() ?? [];
         var outcome = await services.Charges.RunAsync(
             new AuthorizationRequest(purchase.Amount, purchase.Currency, card!, purchase.PartitionKey, ShareEntity.RowKeyFor(0)), authorizationKey,
-            chargeId => CommitAsync(purchase, emails, amounts!, card!, chargeId, services, ct), ct);
+            chargeId => CommitAsync(purchase, emails, amounts!, card!, authorizationKey, chargeId, services, ct), ct);
 
         switch (outcome)
         {
@@ -64,7 +78,7 @@ public static class Pledge
     /// <summary>The first attempt commits against the purchase read before authorizing (its ETag
     /// still guards it); after a conflict every attempt re-reads.</summary>
     private static async Task<Commit<PurchaseWithShares>> CommitAsync(PurchaseEntity read, List<string> emails, long[] amounts,
-        ValidCard card, string chargeId, Services services, CancellationToken ct)
+        ValidCard card, string authorizationKey, string chargeId, Services services, CancellationToken ct)
     {
         var purchaseId = read.PartitionKey;
         for (var attempt = 0; ; attempt++)
@@ -84,7 +98,7 @@ public static class Pledge
                 return new Commit<PurchaseWithShares>.Rejected(ApiProblem.NotModifiable(why));
             if (attempt >= 10) throw new InvalidOperationException($"Pledge of {purchaseId} kept conflicting.");
 
-            var shares = NewShares(purchaseId, emails, purchase.OrganizerEmail, amounts, card, chargeId, now);
+            var shares = NewShares(purchaseId, emails, purchase.OrganizerEmail, amounts, card, authorizationKey, chargeId, now);
             purchase.PledgedAt = now;
             purchase.Deadline = now + services.Options.Value.PaymentWindow;
             purchase.ShareCount = shares.Count;
@@ -116,14 +130,14 @@ public static class Pledge
     }
 
     private static List<ShareEntity> NewShares(string purchaseId, List<string> emails, string organizerEmail, long[] amounts,
-        ValidCard card, string chargeId, DateTimeOffset now)
+        ValidCard card, string authorizationKey, string chargeId, DateTimeOffset now)
     {
         var shares = new List<ShareEntity>
         {
             new()
             {
                 PartitionKey = purchaseId, RowKey = ShareEntity.RowKeyFor(0), Index = 0, Email = organizerEmail, Amount = amounts[0],
-                State = PurchaseStates.Succeeded, PaidAt = now, ChargeId = chargeId, CardBrand = card.Brand, CardLast4 = card.Last4,
+                State = PurchaseStates.Succeeded, PaidAt = now, ChargeId = chargeId, AuthorizationKey = authorizationKey, CardBrand = card.Brand, CardLast4 = card.Last4,
             },
         };
         for (var i = 0; i < emails.Count; i++)

@@ -95,6 +95,13 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
         await source.Client.RaiseEventAsync(purchaseId, Nudge.EventName, nudge, ct);
     }
 
+    /// <summary>A nudge raised beside a read that then refused the request: nobody waits for it, and
+    /// its failure (storage trouble) must not surface as an unobserved exception. The orchestration
+    /// that receives it finds no authorization behind it and drops it after the charge's grace.</summary>
+    public static void Abandon(Task? nudging) =>
+        nudging?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
     /// <summary>Instances seen started by this process: their later nudges skip the status read.
     /// Bounded by clearing it (a miss only costs that read again).</summary>
     private readonly ConcurrentDictionary<string, byte> _started = new(StringComparer.Ordinal);

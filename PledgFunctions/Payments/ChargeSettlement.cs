@@ -32,6 +32,10 @@ public sealed class ChargeSettlement(ICardGateway gateway, PurchaseTable purchas
         return null;
     }
 
+    /// <summary>A charge whose commit landed: its capture (idempotent; usually made already, just
+    /// after the request's answer, see <see cref="PromptCaptures"/>).</summary>
+    public Task CaptureCommittedAsync(string chargeId, CancellationToken ct) => gateway.CaptureAsync(chargeId, ct);
+
     private async Task<string> DecideVoidedAsync(string purchaseId, string chargeId, CancellationToken ct)
     {
         try

@@ -20,13 +20,17 @@ public interface ICardGateway
 
     /// <summary>Gives <paramref name="amount"/> of a captured charge back to its card (partial
     /// refunds add up). Idempotent: a retried key returns the first refund's id and pays nothing
-    /// more. Throws <see cref="RefundRefusedException"/> when the charge is not captured or the
-    /// refunds would exceed what was captured.</summary>
+    /// more. Throws <see cref="ChargeNotCapturedException"/> while the charge is only authorized, and
+    /// <see cref="RefundRefusedException"/> when it was voided (or never made) or the refunds would
+    /// exceed what was captured.</summary>
     Task<string> RefundAsync(string chargeId, long amount, string idempotencyKey, CancellationToken ct);
 }
 
 /// <summary>The gateway said no to a refund: never a transient failure, always a bug upstream.</summary>
 public sealed class RefundRefusedException(string message) : Exception(message);
+
+/// <summary>The charge is authorized and not captured yet: capture it (if its commit decided so), then refund.</summary>
+public sealed class ChargeNotCapturedException(string chargeId) : Exception($"Charge {chargeId} is authorized, not captured yet.");
 
 public sealed record AuthorizationRequest(long Amount, string Currency, ValidCard Card, string PurchaseId, string ShareRowKey);
 

@@ -67,6 +67,7 @@ public sealed class SandboxCardGateway(StorageClients storage, TimeProvider time
                 return done.Value!.Amount == amount ? refundId
                     : throw new RefundRefusedException($"Refund key reused for {amount} on {chargeId}; it refunded {done.Value.Amount}.");
             var read = await _table.GetEntityIfExistsAsync<SandboxChargeEntity>(chargeId, SandboxChargeEntity.Row, cancellationToken: ct);
+            if (read.HasValue && read.Value!.State == SandboxChargeEntity.Authorized) throw new ChargeNotCapturedException(chargeId);
             if (!read.HasValue || read.Value!.State != SandboxChargeEntity.Captured)
                 throw new RefundRefusedException($"Charge {chargeId} is not captured; nothing to refund.");
             var charge = read.Value;

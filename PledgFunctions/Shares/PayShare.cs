@@ -20,29 +20,44 @@ public static class PayShare
     public static async Task<Results<Ok<PayResult>, ProblemHttpResult>> HandleAsync(
         string shareToken, HttpRequest request, [AsParameters] Services services, CancellationToken ct)
     {
-        var found = await SharesApi.FindAsync(shareToken, services.Purchases, ct);
-        if (found is not var (purchase, share)) return ApiProblem.NotFound("share");
-        var body = await JsonBody.ReadAsync(request, ct);
-        if (body is null) return JsonBody.TooLarge();
-        if (!JsonBody.TryParse<PayRequest>(body, optional: false, out var input, out var problem)) return problem!;
-        var errors = new Dictionary<string, string[]>();
-        var card = CardValidation.Validate(input!.Card, services.Time.GetUtcNow(), errors);
-        if (errors.Count > 0) return ApiProblem.Validation(errors);
-        if (Refusal(purchase, share, services.Time.GetUtcNow()) is { } refused) return refused;
-
-        // Announced before the card is touched: a crash anywhere after this leaves the orchestration
-        // knowing which authorization to settle.
+        // The nudge announces the authorization before the card is touched: a crash anywhere after
+        // it leaves the orchestration knowing which authorization to settle. The purchase id is in
+        // the token, so it is raised beside the read of the share rather than after it, for a card
+        // that can be charged; a request refused after the read leaves it to the orchestration,
+        // which finds no authorization behind it.
+        var (card, invalid) = ReadCard(await JsonBody.ReadAsync(request, ct), services.Time.GetUtcNow());
         var authorizationKey = ChargeFlow.NewAuthorizationKey();
-        await services.Lifecycle.NudgeAsync(purchase.PartitionKey, Nudge.ForCharge(authorizationKey), ct);
+        var nudging = card is not null && PurchaseKeys.TryParseShareToken(shareToken, out var purchaseId, out _)
+            ? services.Lifecycle.NudgeAsync(purchaseId, Nudge.ForCharge(authorizationKey), ct) : null;
+        var found = await SharesApi.FindAsync(shareToken, services.Purchases, ct);
+        var refusal = found is not { } read ? ApiProblem.NotFound("share") : invalid ?? Refusal(read.Item1, read.Item2, services.Time.GetUtcNow());
+        if (refusal is not null)
+        {
+            LifecycleSignals.Abandon(nudging);
+            return refusal;
+        }
+        var (purchase, share) = found!.Value;
+        await nudging!;
         var outcome = await services.Charges.RunAsync(
             new AuthorizationRequest(share.Amount, purchase.Currency, card!, purchase.PartitionKey, share.RowKey), authorizationKey,
-            chargeId => CommitAsync((purchase, share), card!, chargeId, services, ct), ct);
+            chargeId => CommitAsync((purchase, share), card!, authorizationKey, chargeId, services, ct), ct);
         return outcome switch
         {
             ChargeOutcome<PayResult>.Committed committed => TypedResults.Ok(committed.Value),
             ChargeOutcome<PayResult>.Declined declined => declined.Problem,
             _ => ((ChargeOutcome<PayResult>.Rejected)outcome).Problem,
         };
+    }
+
+    /// <summary>The card of a pay body, or the problem to answer once the share is found (an unknown
+    /// share is a 404 whatever its body).</summary>
+    private static (ValidCard? Card, ProblemHttpResult? Problem) ReadCard(byte[]? body, DateTimeOffset now)
+    {
+        if (body is null) return (null, JsonBody.TooLarge());
+        if (!JsonBody.TryParse<PayRequest>(body, optional: false, out var input, out var problem)) return (null, problem);
+        var errors = new Dictionary<string, string[]>();
+        var card = CardValidation.Validate(input!.Card, now, errors);
+        return errors.Count > 0 ? (null, ApiProblem.Validation(errors)) : (card, null);
     }
 
     /// <summary>Paid shares answer share_already_paid whatever the purchase's state; otherwise a
@@ -58,7 +73,7 @@ public static class PayShare
 
     /// <summary>The first attempt commits against the rows read before authorizing (their ETags
     /// still guard it); after a conflict every attempt re-reads.</summary>
-    private static async Task<Commit<PayResult>> CommitAsync((PurchaseEntity, ShareEntity) read, ValidCard card, string chargeId,
+    private static async Task<Commit<PayResult>> CommitAsync((PurchaseEntity, ShareEntity) read, ValidCard card, string authorizationKey, string chargeId,
         Services services, CancellationToken ct)
     {
         var (purchaseId, index) = (read.Item1.PartitionKey, read.Item2.Index);
@@ -75,6 +90,7 @@ public static class PayShare
             share.State = PurchaseStates.Succeeded;
             share.PaidAt = now;
             share.ChargeId = chargeId;
+            share.AuthorizationKey = authorizationKey;
             share.CardBrand = card.Brand;
             share.CardLast4 = card.Last4;
             var last = PurchaseRules.IsLastPayment(purchase);

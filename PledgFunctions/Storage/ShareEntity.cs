@@ -23,6 +23,9 @@ public sealed class ShareEntity : ITableEntity
     public DateTimeOffset? PaidAt { get; set; }
     // What we keep of a card: the gateway's charge id, the brand and the last four digits.
     public string? ChargeId { get; set; }
+    /// <summary>The idempotency key of the authorization that paid it: the orchestration, nudged with
+    /// that key, sees the charge committed in the purchase it reads anyway (no gateway lookup).</summary>
+    public string? AuthorizationKey { get; set; }
     public string? CardBrand { get; set; }
     public string? CardLast4 { get; set; }
 

@@ -52,13 +52,24 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         var stillPending = new List<PendingChange>();
         DateTimeOffset? recheck = null;
         var changes = input.FirstLook ? await WithAnnouncedAsync(input, ct) : input.Pending;
+        var found = await deadlines.ReadAsync(input.PurchaseId, ct);
+        var settledUnseen = false;
         foreach (var change in changes.Where(c => c.Nudge.Kind == Nudge.Charge))
         {
-            if (await charges.SettleAsync(input.PurchaseId, change.Nudge.AuthorizationKey!, change.AnnouncedAt, ct) is { } again)
+            // Usually the commit has landed and the share it paid carries the authorization's key:
+            // only its capture is left to make sure of.
+            var key = change.Nudge.AuthorizationKey!;
+            if (found?.Shares.FirstOrDefault(s => s.AuthorizationKey == key) is { ChargeId: { } committed })
+            {
+                await charges.CaptureCommittedAsync(committed, ct);
+                continue;
+            }
+            if (await charges.SettleAsync(input.PurchaseId, key, change.AnnouncedAt, ct) is { } again)
                 (stillPending, recheck) = (Add(stillPending, change), Min(recheck, again));
+            else settledUnseen = true;
         }
-
-        var found = await deadlines.ReadAsync(input.PurchaseId, ct);
+        // Settled from storage after the read: its commit may have landed since, read what it changed.
+        if (settledUnseen) found = await deadlines.ReadAsync(input.PurchaseId, ct);
         if (found is null) return new PurchaseObservation(false, PurchaseStates.Initialized, default, stillPending, recheck, []);
         var purchase = found.Purchase;
         var final = PurchaseStates.IsFinal(purchase.State);
