@@ -53,7 +53,8 @@ public sealed class Azurite : IAsyncDisposable
         string[] persistence = _location is null ? ["--inMemoryPersistence"] : ["--location", _location];
         foreach (var arg in new[]
                  {
-                     "--require", Path.Combine(RepositoryPaths.Root, "tools", "exit-with-parent.cjs"), RepositoryPaths.AzuriteScript,
+                     "--require", Path.Combine(RepositoryPaths.Root, "tools", "exit-with-parent.cjs"),
+                     "--require", Path.Combine(RepositoryPaths.Root, "tools", "azurite-indexed-storage.cjs"), RepositoryPaths.AzuriteScript,
                  }.Concat(persistence).Concat(
                  [
                      "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",

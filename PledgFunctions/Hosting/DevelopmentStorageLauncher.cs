@@ -31,7 +31,8 @@ internal sealed class DevelopmentStorageLauncher(StorageClients storage, ILogger
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "--require", Path.Combine(root!, "tools", "exit-with-parent.cjs"), script,
+        foreach (var arg in new[] { "--require", Path.Combine(root!, "tools", "exit-with-parent.cjs"),
+                     "--require", Path.Combine(root!, "tools", "azurite-indexed-storage.cjs"), script,
                      "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--location", Path.Combine(root!, ".azurite"),
                      "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1" })
             start.ArgumentList.Add(arg);
