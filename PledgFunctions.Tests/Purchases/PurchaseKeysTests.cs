@@ -14,6 +14,14 @@ public sealed class PurchaseKeysTests
     }
 
     [Fact]
+    public void AnIdTellsWhenItsPurchaseWasCreated()
+    {
+        var at = new DateTimeOffset(2026, 12, 2, 16, 58, 3, 417, TimeSpan.Zero);
+        Assert.Equal(at, PurchaseKeys.CreatedAt(PurchaseKeys.NewPurchaseId(at)));
+        Assert.Null(PurchaseKeys.CreatedAt("pur_not-an-id"));
+    }
+
+    [Fact]
     public void TokensLeadToTheirPurchaseAndCarry128SecretBits()
     {
         var id = PurchaseKeys.NewPurchaseId(DateTimeOffset.UnixEpoch);

@@ -25,6 +25,15 @@ public static class PurchaseKeys
         return Prefix + Convert.ToHexStringLower(id);
     }
 
+    /// <summary>The creation time a purchase id carries (to the millisecond), or null for a string
+    /// that is not one.</summary>
+    public static DateTimeOffset? CreatedAt(string purchaseId)
+    {
+        if (!IsPurchaseId(purchaseId)) return null;
+        var inverted = Convert.ToInt64(purchaseId.Substring(Prefix.Length, 12), 16);
+        return DateTimeOffset.FromUnixTimeMilliseconds(MaxMillis - inverted);
+    }
+
     public static bool IsPurchaseId(string? value) =>
         value is { Length: 36 } && value.StartsWith(Prefix, StringComparison.Ordinal)
         && value.AsSpan(4).ContainsAnyExcept("0123456789abcdef") == false;
