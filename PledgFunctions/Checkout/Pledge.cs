@@ -38,7 +38,7 @@ public static class Pledge
         var authorizationKey = ChargeFlow.NewAuthorizationKey();
         var nudging = card is not null && errors.Count == 0 && PurchaseKeys.TryParseOrganizerToken(organizerToken, out var purchaseId)
             ? services.Lifecycle.NudgeAsync(purchaseId, Nudge.ForCharge(authorizationKey), ct) : null;
-        var found = await CheckoutApi.FindAsync(organizerToken, services.Purchases, ct);
+        var found = await LifecycleSignals.BesideNudgeAsync(nudging, CheckoutApi.FindAsync(organizerToken, services.Purchases, ct));
         var refusal = found is null ? ApiProblem.NotFound("checkout") : invalid;
         long[]? amounts = null;
         if (refusal is null)

@@ -29,7 +29,7 @@ public static class PayShare
         var authorizationKey = ChargeFlow.NewAuthorizationKey();
         var nudging = card is not null && PurchaseKeys.TryParseShareToken(shareToken, out var purchaseId, out _)
             ? services.Lifecycle.NudgeAsync(purchaseId, Nudge.ForCharge(authorizationKey), ct) : null;
-        var found = await SharesApi.FindAsync(shareToken, services.Purchases, ct);
+        var found = await LifecycleSignals.BesideNudgeAsync(nudging, SharesApi.FindAsync(shareToken, services.Purchases, ct));
         var refusal = found is not { } read ? ApiProblem.NotFound("share") : invalid ?? Refusal(read.Item1, read.Item2, services.Time.GetUtcNow());
         if (refusal is not null)
         {
