@@ -29,12 +29,8 @@ public static class Pledge
         // purchase id is in the token, so the nudge is raised beside the read of the purchase, for a
         // body whose card can be charged; a pledge refused after the read leaves it to the
         // orchestration, which finds no authorization behind it.
-        var body = await JsonBody.ReadAsync(request, ct);
-        PledgeRequest? input = null;
-        ProblemHttpResult? invalid = body is null ? JsonBody.TooLarge() : null;
-        if (body is not null) JsonBody.TryParse(body, optional: false, out input, out invalid);
         var errors = new Dictionary<string, string[]>();
-        var card = input is null ? null : CardValidation.Validate(input.Card, services.Time.GetUtcNow(), errors);
+        var (input, card, invalid) = ReadPledge(await JsonBody.ReadAsync(request, ct), services.Time.GetUtcNow(), errors);
         var authorizationKey = ChargeFlow.NewAuthorizationKey();
         var nudging = card is not null && errors.Count == 0 && PurchaseKeys.TryParseOrganizerToken(organizerToken, out var purchaseId)
             ? services.Lifecycle.NudgeAsync(purchaseId, Nudge.ForCharge(authorizationKey), ct) : null;
@@ -73,6 +69,17 @@ public static class Pledge
             default:
                 return ((ChargeOutcome<PurchaseWithShares>.Rejected)outcome).Problem;
         }
+    }
+
+    /// <summary>The pledge body and its card, or the problem to answer once the purchase is found
+    /// (an unknown checkout is a 404 whatever its body). Card errors stay in <paramref name="errors"/>,
+    /// answered with the split's once the purchase's amount is known.</summary>
+    private static (PledgeRequest? Input, ValidCard? Card, ProblemHttpResult? Problem) ReadPledge(byte[]? body, DateTimeOffset now,
+        Dictionary<string, string[]> errors)
+    {
+        if (body is null) return (null, null, JsonBody.TooLarge());
+        if (!JsonBody.TryParse<PledgeRequest>(body, optional: false, out var input, out var problem)) return (null, null, problem);
+        return (input, CardValidation.Validate(input!.Card, now, errors), null);
     }
 
     /// <summary>The first attempt commits against the purchase read before authorizing (its ETag
