@@ -74,7 +74,7 @@ public static class LifecycleLoad
         // Until the engine runs at its pace: a process owns its control-queue partitions only after
         // the provider's first lease rounds (10 s apart), and lifecycles measured before that had
         // their orchestrations' work piled up and run later, in bursts, beside later requests.
-        var warming = System.Diagnostics.Stopwatch.StartNew();
+        var warming = Stopwatch.StartNew();
         for (var i = 0; i < 10 || warming.Elapsed < WarmUp; i++) await RunOneAsync(http, 2, notificationUrl);
         await Measurement.RunAsync("warm-up", 10, 1, _ => baseline.LifecycleAsync(2, TimeProvider.System.GetUtcNow()), () => 0);
 

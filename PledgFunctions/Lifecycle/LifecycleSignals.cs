@@ -141,11 +141,11 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
     private const int StartedCapacity = 10_000;
 
     /// <summary>Whether the instance has processed its start (its history exists), so it keeps
-    /// every event. None (a purchase older than its lifecycle) or ended counts as started: there is
-    /// no first observation left to read an announcement.</summary>
+    /// every event; asked of the engine (the caller has looked in <see cref="_started"/> first). None
+    /// (a purchase older than its lifecycle) or ended counts as started: there is no first
+    /// observation left to read an announcement.</summary>
     private async Task<bool> HasStartedAsync(string purchaseId, CancellationToken ct)
     {
-        if (_started.ContainsKey(purchaseId)) return true;
         var instance = await source.Client.GetInstanceAsync(purchaseId, getInputsAndOutputs: false, ct);
         if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Pending) return false;
         if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Running)
