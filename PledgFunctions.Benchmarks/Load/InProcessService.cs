@@ -48,11 +48,13 @@ public sealed class InProcessService : IAsyncDisposable
 
     public DurableTaskClient Durable => Services.GetRequiredService<IDurableClientSource>().Client;
 
-    public static async Task<InProcessService> StartAsync(Azurite azurite, TimeSpan paymentWindow, string taskHub = "BenchHub")
+    public static async Task<InProcessService> StartAsync(Azurite azurite, TimeSpan paymentWindow, string taskHub = "BenchHub", Azurite? hubAzurite = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["TaskHubStorage"] = (hubAzurite ?? azurite).ConnectionString,
+            ["Pledg:Engine:Connection"] = "TaskHubStorage",
             ["Pledg:BootstrapMerchants:0:Name"] = "Bench Shop",
             ["Pledg:BootstrapMerchants:0:ApiKey"] = MerchantKey,
             ["Pledg:BootstrapMerchants:0:WebhookSecret"] = "whsec_bench_merchant_0123456789",

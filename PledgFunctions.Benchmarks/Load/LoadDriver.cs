@@ -2,10 +2,11 @@ using PledgFunctions.Tests.Infrastructure;
 
 namespace PledgFunctions.Benchmarks.Load;
 
-/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,engine,deadlines,starts,azurite]</c>:
+/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite] [--rates 1,2,3,4] [--hub-account separate]</c>:
 /// Azurite (in memory, free ports) and the service in this process on loopback with its standalone
 /// Durable Task engine, then purchase creation at concurrency 1/16/64, full lifecycles with
-/// 0/1/5/20 pledgers (request latencies), the storage calls of whole lifecycles (the engine's
+/// 0/1/5/20 pledgers (request latencies), lifecycles arriving at fixed rates (latency below
+/// saturation, with the machine's CPU use), the storage calls of whole lifecycles (the engine's
 /// included) beside a bare orchestration and the engines' idle cost, and deadline lateness over
 /// 200 purchases, each beside a baseline made in the same run. Only when asked: one start-orchestration
 /// call taken apart (<c>--only starts</c>) and Azurite's own cost model (<c>--only azurite</c>). Prints Markdown (docs/benchmarks.md).</summary>
@@ -24,21 +25,24 @@ public static class LoadDriver
         return clock.Elapsed;
     }
 
-    public static async Task<int> RunAsync(bool quick, string? only = null)
+    public static async Task<int> RunAsync(bool quick, string? only = null, bool separateHubAccount = false, double[]? rates = null)
     {
         var parts = only?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         bool Runs(string part) => parts is null ? part is not ("azurite" or "starts") : parts.Contains(part);
         var scale = quick ? 0.2 : 1.0;
         var report = new LoadReport();
-        Console.WriteLine($"## Load run {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick)" : "")}{(only is null ? "" : $" --only {only}")}");
+        Console.WriteLine($"## Load run {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick)" : "")}{(only is null ? "" : $" --only {only}")}" +
+                          (separateHubAccount ? " (task hub on a second Azurite)" : ""));
         Console.WriteLine();
         Console.WriteLine($"Machine: {LoadReport.Machine()}. Load average before: {LoadReport.LoadAverage()}.");
 
-        if (Runs("creation") || Runs("lifecycles"))
+        if (Runs("creation") || Runs("lifecycles") || Runs("paced"))
         {
             await using var azurite = await Azurite.StartNewAsync();
             await using var receiver = await WebhookReceiver.StartAsync();
-            await using var service = await InProcessService.StartAsync(azurite, TimeSpan.FromDays(2));
+            // The task hub on an account of its own (Pledg:Engine:Connection): a second Azurite, a second Node.js thread.
+            await using var hubAzurite = separateHubAccount ? await Azurite.StartNewAsync() : null;
+            await using var service = await InProcessService.StartAsync(azurite, TimeSpan.FromDays(2), hubAzurite: hubAzurite);
             if (Runs("creation"))
                 await CreationLoad.RunAsync(service, await Baseline.CreateAsync(azurite.ConnectionString, "Purchases", service.Durable), scale, report);
             if (Runs("creation") && Runs("lifecycles"))
@@ -51,6 +55,8 @@ public static class LoadDriver
             }
             if (Runs("lifecycles"))
                 await LifecycleLoad.RunAsync(service, await Baseline.CreateAsync(azurite.ConnectionString), receiver.Url, scale, report);
+            if (Runs("paced"))
+                await PacedLifecycles.RunAsync(service.Http, receiver.Url, rates ?? PacedLifecycles.DefaultRates, scale, report);
             report.Line($"Load average after creation and lifecycles: {LoadReport.LoadAverage()}.");
         }
         if (Runs("engine")) await EngineCost.RunAsync(scale, report);

@@ -9,6 +9,11 @@ public sealed class EngineOptions
     /// <summary>The task hub: its tables, queues and lease blobs are prefixed with this name.</summary>
     public string TaskHubName { get; set; } = "PledgHub";
 
+    /// <summary>The configuration name of the task hub's storage account (a connection string, or
+    /// <c>NAME__accountName</c> / <c>NAME__queueServiceUri</c>... for identity-based access), as
+    /// host.json's <c>storageProvider.connectionName</c>. Defaults to the app's own account.</summary>
+    public string Connection { get; set; } = "AzureWebJobsStorage";
+
     /// <summary>Control-queue partitions; several processes on one hub share them through blob leases.</summary>
     public int PartitionCount { get; set; } = 4;
 

@@ -29,7 +29,7 @@ public sealed class EngineStorage
             WorkerId = engine.WorkerId ?? Environment.MachineName,
             MaxConcurrentTaskOrchestrationWorkItems = engine.MaxConcurrentOrchestrations,
             MaxConcurrentTaskActivityWorkItems = engine.MaxConcurrentActivities,
-            StorageAccountClientProvider = ClientProvider(configuration, counter),
+            StorageAccountClientProvider = ClientProvider(configuration.GetSection(engine.Connection), counter),
             LoggerFactory = loggers,
             // A start refused by its dedupe statuses throws (AlreadyExists) instead of returning as
             // if it had started: LifecycleSignals.StartAsync must know, to restart an instance that
@@ -46,9 +46,8 @@ public sealed class EngineStorage
     /// <summary>Idempotent; the storage initializer calls it with the app's own tables.</summary>
     public Task CreateIfNotExistsAsync() => Service.CreateIfNotExistsAsync();
 
-    private static StorageAccountClientProvider ClientProvider(IConfiguration configuration, EngineOperationCounter counter)
+    private static StorageAccountClientProvider ClientProvider(IConfigurationSection section, EngineOperationCounter counter)
     {
-        var section = configuration.GetSection(StorageClients.ConnectionKey);
         var blob = Options(new BlobClientOptions(), counter);
         var queue = Options(new QueueClientOptions(), counter);
         var table = Options(new TableClientOptions(), counter);

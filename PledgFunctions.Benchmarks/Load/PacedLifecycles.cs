@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace PledgFunctions.Benchmarks.Load;
+
+/// <summary>Lifecycles arriving at fixed rates (an open loop, as a shop's buyers arrive): a new
+/// lifecycle every 1/rate s whatever the ones before are doing, each create → pledge (5 pledgers)
+/// → 5 pays with a pause between its requests. The sequential part (LifecycleLoad) measures latency
+/// with the machine saturated, where each request waits behind the work of the one before; this
+/// part measures it at loads below that, with the machine's CPU use beside each rate.</summary>
+public static class PacedLifecycles
+{
+    private const int Pledgers = 5;
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(500);
+    public static readonly double[] DefaultRates = [1, 2, 3, 4];
+
+    public static async Task RunAsync(HttpClient http, string notificationUrl, double[] rates, double scale, LoadReport report)
+    {
+        var warming = Stopwatch.StartNew();
+        while (warming.Elapsed < TimeSpan.FromSeconds(30)) await LifecycleLoad.RunOneAsync(http, 2, notificationUrl);
+
+        report.Heading($"Lifecycles arriving at a fixed rate (open loop; {Pledgers} pledgers, {Pause.TotalMilliseconds:F0} ms between a lifecycle's requests)");
+        report.Row("lifecycles/s", "requests/s", "lifecycles", "machine CPU busy", "create p50 / p99 ms", "pledge p50 / p99 ms", "pay p50 / p99 ms", "failed lifecycles");
+        foreach (var rate in rates)
+        {
+            var window = TimeSpan.FromSeconds(Math.Max(20, 60 * scale));
+            var count = (int)(rate * window.TotalSeconds);
+            var cpuBefore = CpuTimes.Read();
+            var clock = Stopwatch.StartNew();
+            var running = new List<Task<LifecycleLoad.Steps?>>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var due = TimeSpan.FromSeconds(i / rate) - clock.Elapsed;
+                if (due > TimeSpan.Zero) await Task.Delay(due);
+                running.Add(RunAsync(http, notificationUrl));
+            }
+            var steps = (await Task.WhenAll(running)).OfType<LifecycleLoad.Steps>().ToArray();
+            var busy = CpuTimes.Read().BusySince(cpuBefore);
+            report.Row(rate, (rate * (2 + Pledgers)).ToString("F0"), count, busy.ToString("P0"),
+                LifecycleLoad.P50P99(steps.Select(s => s.CreateMs)), LifecycleLoad.P50P99(steps.Select(s => s.PledgeMs)),
+                LifecycleLoad.P50P99(steps.SelectMany(s => s.PayMs)), count - steps.Length);
+            // The engine's follow-ups of the last lifecycles (captures, reimbursements, webhooks) end before the next rate starts.
+            await Task.Delay(TimeSpan.FromSeconds(15));
+        }
+    }
+
+    private static async Task<LifecycleLoad.Steps?> RunAsync(HttpClient http, string notificationUrl)
+    {
+        try
+        {
+            return await LifecycleLoad.RunOneAsync(http, Pledgers, notificationUrl, Pause);
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException)
+        {
+            Console.Error.WriteLine($"paced lifecycle failed: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The machine's CPU counters (/proc/stat): what every process used, Azurite's included.</summary>
+    private readonly record struct CpuTimes(long Busy, long Total)
+    {
+        public static CpuTimes Read()
+        {
+            if (!File.Exists("/proc/stat")) return default;
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+            var idle = fields[3] + fields[4]; // idle + iowait
+            var total = fields.Take(8).Sum(); // user nice system idle iowait irq softirq steal
+            return new CpuTimes(total - idle, total);
+        }
+
+        public double BusySince(CpuTimes before) => Total == before.Total ? 0 : (double)(Busy - before.Busy) / (Total - before.Total);
+    }
+}
