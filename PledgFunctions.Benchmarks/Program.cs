@@ -15,7 +15,7 @@ switch (command)
         return 0;
     case "load":
         return await LoadDriver.RunAsync(quick: rest.Contains("--quick"), only: Value("--only"),
-            separateHubAccount: Value("--hub-account") == "separate", rates: Value("--rates")?.Split(',').Select(double.Parse).ToArray());
+            separateHubAccount: Value("--hub-account") == "separate", rates: Value("--rates")?.Split(',').Select(r => double.Parse(r, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     case "faults":
         var options = rest.Contains("--short") ? FaultSuiteOptions.Short : FaultSuiteOptions.Full;
         if (Array.IndexOf(rest, "--seed") is >= 0 and var at && at + 1 < rest.Length) options = options with { Seed = int.Parse(rest[at + 1]) };

@@ -42,6 +42,8 @@ public sealed class PublishTests(ITestOutputHelper output) : IDisposable
             var durable = host.RootElement.GetProperty("extensions").GetProperty("durableTask");
             Assert.Equal("PledgHub", durable.GetProperty("hubName").GetString());
             Assert.Equal("00:00:01", durable.GetProperty("storageProvider").GetProperty("maxQueuePollingInterval").GetString());
+            // The same account as the standalone engine's default (Pledg:Engine:Connection).
+            Assert.Equal(new PledgFunctions.Engine.EngineOptions().Connection, durable.GetProperty("storageProvider").GetProperty("connectionName").GetString());
             Assert.Equal("", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
         }
         // The functions the build lists (checked against the contract in PublishedFunctionsTests) are the ones shipped.

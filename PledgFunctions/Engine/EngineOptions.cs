@@ -1,3 +1,5 @@
+using PledgFunctions.Storage;
+
 namespace PledgFunctions.Engine;
 
 /// <summary><c>Pledg:Engine</c>: how the standalone host runs the Durable Task engine. Under the
@@ -12,7 +14,7 @@ public sealed class EngineOptions
     /// <summary>The configuration name of the task hub's storage account (a connection string, or
     /// <c>NAME__accountName</c> / <c>NAME__queueServiceUri</c>... for identity-based access), as
     /// host.json's <c>storageProvider.connectionName</c>. Defaults to the app's own account.</summary>
-    public string Connection { get; set; } = "AzureWebJobsStorage";
+    public string Connection { get; set; } = StorageClients.ConnectionKey;
 
     /// <summary>Control-queue partitions; several processes on one hub share them through blob leases.</summary>
     public int PartitionCount { get; set; } = 4;

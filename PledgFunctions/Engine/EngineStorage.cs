@@ -9,9 +9,9 @@ using PledgFunctions.Storage;
 
 namespace PledgFunctions.Engine;
 
-/// <summary>The Durable Task engine's Azure Storage provider on the same account as the app
-/// (<c>AzureWebJobsStorage</c>, connection string or identity-based), as the Functions host's
-/// Durable extension uses it. Its requests are counted apart from the app's, so benchmarks can
+/// <summary>The Durable Task engine's Azure Storage provider on the account
+/// <c>Pledg:Engine:Connection</c> names (the app's <c>AzureWebJobsStorage</c> unless set; a connection
+/// string or identity-based), as the Functions host's Durable extension uses its <c>connectionName</c>. Its requests are counted apart from the app's, so benchmarks can
 /// show the engine's own cost.</summary>
 public sealed class EngineStorage
 {
@@ -29,7 +29,7 @@ public sealed class EngineStorage
             WorkerId = engine.WorkerId ?? Environment.MachineName,
             MaxConcurrentTaskOrchestrationWorkItems = engine.MaxConcurrentOrchestrations,
             MaxConcurrentTaskActivityWorkItems = engine.MaxConcurrentActivities,
-            StorageAccountClientProvider = ClientProvider(configuration.GetSection(engine.Connection), counter),
+            StorageAccountClientProvider = ClientProvider(ConnectionSection(configuration, engine.Connection), counter),
             LoggerFactory = loggers,
             // A start refused by its dedupe statuses throws (AlreadyExists) instead of returning as
             // if it had started: LifecycleSignals.StartAsync must know, to restart an instance that
@@ -45,6 +45,17 @@ public sealed class EngineStorage
 
     /// <summary>Idempotent; the storage initializer calls it with the app's own tables.</summary>
     public Task CreateIfNotExistsAsync() => Service.CreateIfNotExistsAsync();
+
+    /// <summary>The app's own account falls back to local development storage as the Functions host
+    /// does; a connection named for the hub alone must exist, or a typo would put the hub there.</summary>
+    private static IConfigurationSection ConnectionSection(IConfiguration configuration, string name)
+    {
+        var section = configuration.GetSection(name);
+        if (name != StorageClients.ConnectionKey && !section.Exists())
+            throw new InvalidOperationException(
+                $"{EngineOptions.Section}:Connection names '{name}', which is not set: set {name} to a connection string, or {name}__accountName for identity-based access.");
+        return section;
+    }
 
     private static StorageAccountClientProvider ClientProvider(IConfigurationSection section, EngineOperationCounter counter)
     {

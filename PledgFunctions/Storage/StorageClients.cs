@@ -7,7 +7,7 @@ namespace PledgFunctions.Storage;
 /// <summary>The account's table clients, built once from <c>AzureWebJobsStorage</c> the way the
 /// Functions host reads it: a connection string, or identity-based
 /// (<c>AzureWebJobsStorage__accountName</c> / <c>__tableServiceUri</c>). The engine's task hub uses
-/// the same account (tables, queues and blobs: Engine/EngineStorage.cs).</summary>
+/// the same account unless <c>Pledg:Engine:Connection</c> names another (Engine/EngineStorage.cs).</summary>
 public sealed class StorageClients
 {
     public const string ConnectionKey = "AzureWebJobsStorage";
