@@ -6,15 +6,22 @@
 //
 // 1. A table query runs its filter over every row of the table, even one that names its partition
 //    (a purchase, an orchestration's history). Azure looks the partition up in its index. Here a
-//    filter that is a plain conjunction (no `or`, no `not`) with a `PartitionKey eq '…'` term is
-//    run over that partition only, found through the PartitionKey index Azurite already keeps; the
-//    whole filter is still applied, so the rows returned are the same.
-// 2. LokiJS rebuilds every binary index of a collection (a full sort) on each batch removal, even
-//    an empty one. Azurite removes an empty batch on every queue read (its clear of expired
-//    messages), so each poll re-sorted every message in the account, pending durable timers
-//    included; its queue GC, every 60 s, removes extents one by one, which blocked Azurite for
-//    about 10 s after a minute of engine traffic. Here a batch of none removes nothing, and a batch
-//    of one takes LokiJS's own single-document path (indices updated in place).
+//    filter whose top level is a conjunction (no `or`, no `not` outside parentheses) with a
+//    `PartitionKey eq '…'` term there is run over that partition only, found through the
+//    PartitionKey index Azurite already keeps; the whole filter is still applied, so the rows
+//    returned are the same. (The engine reads an orchestration's history with
+//    `PartitionKey eq '…' and (RowKey eq '…' or ExecutionId eq '…')`.)
+// 2. LokiJS rebuilds every binary index of a collection (a full sort) on each batch removal or
+//    batch update, even of one document, and hashes every document for a batch removal, even an
+//    empty one. Azurite removes an empty batch on every queue read (its clear of expired
+//    messages) and updates the messages it hands out as a batch, so each poll re-sorted every
+//    message in the account, pending durable timers included; its queue GC, every 60 s, removes
+//    extents one by one, which blocked Azurite for about 10 s after a minute of engine traffic.
+//    Here a batch of none does nothing, and a small batch takes LokiJS's own single-document path
+//    (indices updated in place).
+// 3. That clear of expired messages, on every queue read, delete and peek, walks every message of
+//    the account to find the expired ones (none, nearly always). Here it looks them up through an
+//    index on their expiration time, then keeps those of the queue: the same messages removed.
 //
 // Either patch is skipped, leaving Azurite as it is, if its code is not where this expects it.
 const path = require('path');
@@ -29,7 +36,8 @@ function load(request) {
   return require(require.resolve(request, { paths: [azuriteRoot ?? process.cwd(), process.cwd()] }));
 }
 
-/** The value of the filter's `PartitionKey eq '…'` term when the filter is a plain conjunction, else undefined. */
+/** The value of the filter's `PartitionKey eq '…'` term when the filter's top level is a
+ * conjunction with that term in it, else undefined. */
 function partitionOf(filter) {
   if (typeof filter !== 'string') return undefined;
   // Split into string literals ('' escapes a quote) and the code between them.
@@ -41,10 +49,22 @@ function partitionOf(filter) {
   }
   const tail = filter.slice(last);
   if (tail.includes("'")) return undefined; // an unterminated literal: leave it to Azurite
-  const code = parts.map(p => p.code).join(' ') + ' ' + tail;
-  if (/\b(or|not)\b/i.test(code)) return undefined;
-  const term = parts.find(p => /(^|[\s(])PartitionKey\s+eq\s*$/.test(p.code));
-  return term?.value;
+  let depth = 0;
+  // False when the code has an `or` or a `not` at the top level, or closes a parenthesis never opened.
+  const conjunctive = code => {
+    for (const piece of code.split(/([()])/)) {
+      if (piece === '(') depth++;
+      else if (piece === ')' && --depth < 0) return false;
+      else if (depth === 0 && /\b(or|not)\b/i.test(piece)) return false;
+    }
+    return true;
+  };
+  let partition;
+  for (const part of parts) {
+    if (!conjunctive(part.code)) return undefined;
+    if (partition === undefined && depth === 0 && /(^|[\s(])PartitionKey\s+eq\s*$/.test(part.code)) partition = part.value;
+  }
+  return conjunctive(tail) && depth === 0 ? partition : undefined;
 }
 
 function narrowPartitionQueries() {
@@ -64,18 +84,45 @@ function narrowPartitionQueries() {
   };
 }
 
-function cheapRemoves() {
+// Past this many documents a batch is cheaper as LokiJS does it: one rebuild of the indices.
+const SMALL_BATCH = 32;
+
+function cheapBatches() {
   const collection = load('lokijs').Collection?.prototype;
-  const removeBatchByPositions = collection?.removeBatchByPositions;
-  if (typeof removeBatchByPositions !== 'function' || typeof collection.remove !== 'function') return;
+  const { removeBatch, removeBatchByPositions, update } = collection ?? {};
+  if ([removeBatch, removeBatchByPositions, update, collection?.remove].some(f => typeof f !== 'function')) return;
+  collection.removeBatch = function (batch) {
+    if (batch.length === 0) return;
+    if (batch.length === 1) return this.remove(batch[0]);
+    return removeBatch.call(this, batch);
+  };
   collection.removeBatchByPositions = function (positions) {
     if (positions.length === 0) return;
     if (positions.length === 1) return this.remove(this.data[positions[0]]);
     return removeBatchByPositions.call(this, positions);
   };
+  collection.update = function (doc) {
+    if (!Array.isArray(doc) || doc.length > SMALL_BATCH) return update.call(this, doc);
+    for (const one of doc) update.call(this, one);
+  };
 }
 
-for (const patch of [narrowPartitionQueries, cheapRemoves]) {
+function indexedExpiry() {
+  const Store = load('./dist/src/queue/persistence/LokiQueueMetadataStore.js').default;
+  if (typeof Store?.prototype?.clearExpiredMessages !== 'function' || typeof Store.prototype.checkQueueExist !== 'function') return;
+  Store.prototype.clearExpiredMessages = async function (account, queue, context) {
+    this.checkQueueExist(account, queue, context);
+    const messages = this.db.getCollection(this.MESSAGES_COLLECTION);
+    if (!messages.binaryIndices.expirationTime) messages.ensureIndex('expirationTime');
+    const expired = messages.chain()
+      .find({ expirationTime: { $lte: Date.now() } })
+      .find({ accountName: account, queueName: queue })
+      .data();
+    messages.remove(expired);
+  };
+}
+
+for (const patch of [narrowPartitionQueries, cheapBatches, indexedExpiry]) {
   try {
     patch();
   } catch {
