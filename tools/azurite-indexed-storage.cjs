@@ -19,9 +19,12 @@
 //    extents one by one, which blocked Azurite for about 10 s after a minute of engine traffic.
 //    Here a batch of none does nothing, and a small batch takes LokiJS's own single-document path
 //    (indices updated in place).
-// 3. That clear of expired messages, on every queue read, delete and peek, walks every message of
-//    the account to find the expired ones (none, nearly always). Here it looks them up through an
-//    index on their expiration time, then keeps those of the queue: the same messages removed.
+// 3. A queue read, peek or delete walks every message of the account to clear the expired ones
+//    (none, nearly always), then again to find the visible ones or the one it names, because
+//    LokiJS narrows through the index of a query's first term only and Azurite's queries start
+//    with the account name, which every message shares. Here the messages are indexed by expiry
+//    time too, and the id, expiry or queue term goes first: the same messages, found through an
+//    index (a read still walks its own queue's messages, the pending durable timers included).
 //
 // Either patch is skipped, leaving Azurite as it is, if its code is not where this expects it.
 const path = require('path');
@@ -107,22 +110,53 @@ function cheapBatches() {
   };
 }
 
-function indexedExpiry() {
+// Conjunctions over queue messages, most selective indexed term first: LokiJS narrows a query
+// through the index of its first term only, and Azurite's queries start with the account, which
+// every message shares. Only fields Azurite never changes in place: LokiJS finds a document's
+// entry in an index by its current value, so an index on the visibility time (which Azurite sets
+// on the document before telling LokiJS) would lose track of it.
+const MESSAGE_KEYS_FIRST = ['messageId', 'expirationTime', 'queueName'];
+
+function selectiveFirst(query) {
+  if (query === null || typeof query !== 'object' || Array.isArray(query)) return query;
+  const keys = Object.keys(query);
+  if (keys.length < 2 || keys.some(k => k.startsWith('$'))) return query;
+  const ordered = {};
+  for (const key of MESSAGE_KEYS_FIRST) if (key in query) ordered[key] = query[key];
+  for (const key of keys) if (!(key in ordered)) ordered[key] = query[key];
+  return ordered;
+}
+
+function indexedMessages() {
   const Store = load('./dist/src/queue/persistence/LokiQueueMetadataStore.js').default;
-  if (typeof Store?.prototype?.clearExpiredMessages !== 'function' || typeof Store.prototype.checkQueueExist !== 'function') return;
+  const Collection = load('lokijs').Collection?.prototype;
+  if (typeof Store?.prototype?.clearExpiredMessages !== 'function' || typeof Store.prototype.checkQueueExist !== 'function'
+    || typeof Collection?.chain !== 'function') return;
+  const prepared = new WeakSet();
+  // Every read, peek and delete of messages clears the expired ones first: the collection is set up there.
+  const messagesOf = store => {
+    const messages = store.db.getCollection(store.MESSAGES_COLLECTION);
+    if (prepared.has(messages)) return messages;
+    for (const key of MESSAGE_KEYS_FIRST) messages.ensureIndex(key);
+    messages.chain = function (...args) {
+      const results = Collection.chain.apply(this, args);
+      const find = results.find;
+      results.find = function (query, firstOnly) {
+        return find.call(this, selectiveFirst(query), firstOnly);
+      };
+      return results;
+    };
+    prepared.add(messages);
+    return messages;
+  };
   Store.prototype.clearExpiredMessages = async function (account, queue, context) {
     this.checkQueueExist(account, queue, context);
-    const messages = this.db.getCollection(this.MESSAGES_COLLECTION);
-    if (!messages.binaryIndices.expirationTime) messages.ensureIndex('expirationTime');
-    const expired = messages.chain()
-      .find({ expirationTime: { $lte: Date.now() } })
-      .find({ accountName: account, queueName: queue })
-      .data();
-    messages.remove(expired);
+    const messages = messagesOf(this);
+    messages.remove(messages.chain().find({ expirationTime: { $lte: Date.now() }, accountName: account, queueName: queue }).data());
   };
 }
 
-for (const patch of [narrowPartitionQueries, cheapBatches, indexedExpiry]) {
+for (const patch of [narrowPartitionQueries, cheapBatches, indexedMessages]) {
   try {
     patch();
   } catch {
@@ -130,4 +164,4 @@ for (const patch of [narrowPartitionQueries, cheapBatches, indexedExpiry]) {
   }
 }
 
-module.exports = { partitionOf };
+module.exports = { partitionOf, selectiveFirst };
