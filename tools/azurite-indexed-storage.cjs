@@ -26,7 +26,7 @@
 //    time too, and the id, expiry or queue term goes first: the same messages, found through an
 //    index (a read still walks its own queue's messages, the pending durable timers included).
 //
-// Either patch is skipped, leaving Azurite as it is, if its code is not where this expects it.
+// Each patch is skipped, leaving that part of Azurite as it is, if its code is not where this expects it.
 const path = require('path');
 
 const azuriteRoot = (() => {
