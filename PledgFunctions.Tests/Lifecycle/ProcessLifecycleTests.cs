@@ -62,7 +62,9 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
     public async Task TwoProcessesDecideEveryPurchaseOnce()
     {
         // Two workers of one task hub: the partition leases decide which process runs which purchase.
-        Dictionary<string, string?> Settings(string worker) => new() { ["Pledg:PaymentWindow"] = "00:00:40", ["Pledg:Engine:WorkerId"] = worker };
+        // The window leaves room for 60 creates and 30 pledges beside the rest of the suite (40 s was
+        // once too short in CI: a pledge found its purchase FAILED).
+        Dictionary<string, string?> Settings(string worker) => new() { ["Pledg:PaymentWindow"] = "00:01:00", ["Pledg:Engine:WorkerId"] = worker };
         await using var a = await ServiceProcess.StartAsync(_azurite, Settings("worker-a"));
         await using var b = await ServiceProcess.StartAsync(_azurite, Settings("worker-b"));
         var body = () => TestPurchases.Body(notificationUrl: "https://merchant.example/hooks");
