@@ -164,4 +164,4 @@ for (const patch of [narrowPartitionQueries, cheapBatches, indexedMessages]) {
   }
 }
 
-module.exports = { partitionOf, selectiveFirst };
+module.exports = { partitionOf };
