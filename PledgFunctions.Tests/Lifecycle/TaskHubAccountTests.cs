@@ -4,10 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PledgFunctions.Engine;
-using PledgFunctions.Money;
 using PledgFunctions.Purchases;
 using PledgFunctions.Storage;
 using PledgFunctions.Tests.Infrastructure;
+using PledgFunctions.Tests.Money;
 using static PledgFunctions.Tests.Infrastructure.TestCheckout;
 
 namespace PledgFunctions.Tests.Lifecycle;
@@ -43,7 +43,6 @@ public sealed class TaskHubAccountTests : IAsyncLifetime
     [Fact]
     public async Task TheLifecycleRunsWithItsTaskHubOnAnotherAccount()
     {
-        var table = _service.Services.GetRequiredService<PurchaseTable>();
         var (paid, pledge) = await PledgedPurchaseAsync(_service, 1);
         await (await PayAsync(_service.Client(null), ShareToken(pledge, 1))).AssertOkAsync();
         var expiring = await TestPurchases.CreateAsync(_service.Client());
@@ -51,11 +50,10 @@ public sealed class TaskHubAccountTests : IAsyncLifetime
         var expiringId = expiring.GetProperty("id").GetString()!;
 
         // The organizer's reimbursement and the deadline's FAILED are written by the orchestration's work.
-        await Eventually.TrueAsync(async () => !MoneyPlan.IsMoneyDue((await table.GetPurchaseAsync(paidId, CancellationToken.None))!),
-            TimeSpan.FromSeconds(30), "organizer reimbursed");
-        var expired = await Eventually.ReturnsAsync(async () => (await table.GetPurchaseAsync(expiringId, CancellationToken.None))!,
-            p => PurchaseStates.IsFinal(p.State), TimeSpan.FromSeconds(30), "expired in storage");
-        Assert.Equal(PurchaseStates.Failed, expired.State);
+        var settled = await MoneyCheck.AtRestAsync(_service, paidId, TimeSpan.FromSeconds(30));
+        var expired = await MoneyCheck.AtRestAsync(_service, expiringId, TimeSpan.FromSeconds(30));
+        Assert.Equal(PurchaseStates.Succeeded, settled.Purchase.State);
+        Assert.Equal(PurchaseStates.Failed, expired.Purchase.State);
 
         var hubName = _service.Services.GetRequiredService<EngineStorage>().TaskHubName;
         var appTables = await TableNamesAsync(_app);
