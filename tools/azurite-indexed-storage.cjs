@@ -1,8 +1,9 @@
-// Preloaded into Azurite with exit-with-parent.cjs (`node --require ... azurite.js ...`) by the
-// development launcher and the test fixtures. Azurite keeps rows, queue messages and extents in
-// LokiJS collections; two of its costs grow with everything ever stored in the account, where Azure
-// Storage's do not, and under the Durable Task engine's traffic they made Azurite, not the service,
-// the bottleneck of every benchmark (docs/benchmarks.md, "Azurite's own costs"):
+// Preloaded into Azurite with exit-with-parent.cjs (`node --require ... dist/src/table/main.js ...`,
+// the same for queue and blob, or the whole `azurite.js`) by the development launcher and the test
+// fixtures. Azurite keeps rows, queue messages and extents in LokiJS collections; two of its costs
+// grow with everything ever stored in the account, where Azure Storage's do not, and under the
+// Durable Task engine's traffic they made Azurite, not the service, the bottleneck of every
+// benchmark (docs/benchmarks.md, "Azurite's own costs"):
 //
 // 1. A table query runs its filter over every row of the table, even one that names its partition
 //    (a purchase, an orchestration's history). Azure looks the partition up in its index. Here a

@@ -2,7 +2,7 @@ using PledgFunctions.Tests.Infrastructure;
 
 namespace PledgFunctions.Benchmarks.Load;
 
-/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite] [--rates 1,2,3,4] [--hub-account separate]</c>:
+/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite] [--rates 1,2,3,4] [--hub-account separate] [--azurite one-process]</c>:
 /// Azurite (in memory, free ports) and the service in this process on loopback with its standalone
 /// Durable Task engine, then purchase creation at concurrency 1/16/64, full lifecycles with
 /// 0/1/5/20 pledgers (request latencies), lifecycles arriving at fixed rates (latency below
@@ -25,23 +25,24 @@ public static class LoadDriver
         return clock.Elapsed;
     }
 
-    public static async Task<int> RunAsync(bool quick, string? only = null, bool separateHubAccount = false, double[]? rates = null)
+    public static async Task<int> RunAsync(bool quick, string? only = null, bool separateHubAccount = false, double[]? rates = null, bool azuriteOneProcess = false)
     {
         var parts = only?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         bool Runs(string part) => parts is null ? part is not ("azurite" or "starts") : parts.Contains(part);
         var scale = quick ? 0.2 : 1.0;
         var report = new LoadReport();
         Console.WriteLine($"## Load run {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick)" : "")}{(only is null ? "" : $" --only {only}")}" +
-                          (separateHubAccount ? " (task hub on a second Azurite)" : ""));
+                          (separateHubAccount ? " (task hub on a second Azurite)" : "") + (azuriteOneProcess ? " (Azurite in one process)" : ""));
         Console.WriteLine();
         Console.WriteLine($"Machine: {LoadReport.Machine()}. Load average before: {LoadReport.LoadAverage()}.");
 
         if (Runs("creation") || Runs("lifecycles") || Runs("paced"))
         {
-            await using var azurite = await Azurite.StartNewAsync();
+            // Azurite's three services in one process (one Node.js thread) as before 2026-12-03, for comparison.
+            await using var azurite = await Azurite.StartNewAsync(oneProcess: azuriteOneProcess);
             await using var receiver = await WebhookReceiver.StartAsync();
             // The task hub on an account of its own (Pledg:Engine:Connection): a second Azurite, a second Node.js thread.
-            await using var hubAzurite = separateHubAccount ? await Azurite.StartNewAsync() : null;
+            await using var hubAzurite = separateHubAccount ? await Azurite.StartNewAsync(oneProcess: azuriteOneProcess) : null;
             await using var service = await InProcessService.StartAsync(azurite, TimeSpan.FromDays(2), hubAzurite: hubAzurite);
             if (Runs("creation"))
                 await CreationLoad.RunAsync(service, await Baseline.CreateAsync(azurite.ConnectionString, "Purchases", service.Durable), scale, report);

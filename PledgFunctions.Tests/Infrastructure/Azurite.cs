@@ -5,15 +5,21 @@ namespace PledgFunctions.Tests.Infrastructure;
 /// <summary>A real Azurite (Table + Queue + Blob) from the repository's node_modules, on free
 /// loopback ports, in memory (or on disk in a temporary folder, so that a restart keeps the data as
 /// a real storage account does through an outage). Can be stopped and started again on the same
-/// ports to simulate an outage.</summary>
+/// ports to simulate an outage. Each service runs in a Node.js process of its own, as
+/// <c>dotnet run</c> starts them (<c>DevelopmentStorageLauncher</c>); <c>oneProcess</c> starts
+/// Azurite whole, on one thread, for the benchmarks' comparison.</summary>
 public sealed class Azurite : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private Process? _process;
+    private readonly List<Process> _processes = [];
+    private readonly bool _oneProcess;
     private readonly string? _location;
 
-    private Azurite(bool onDisk) =>
+    private Azurite(bool onDisk, bool oneProcess)
+    {
         _location = onDisk ? Directory.CreateTempSubdirectory("pledg-azurite-").FullName : null;
+        _oneProcess = oneProcess;
+    }
 
     public int BlobPort { get; } = FreePorts.Next();
     public int QueuePort { get; } = FreePorts.Next();
@@ -27,11 +33,11 @@ public sealed class Azurite : IAsyncDisposable
 
     /// <summary>Another process may take a port between picking it free and Azurite binding it
     /// (Azurite then exits at once): try fresh ports a few times.</summary>
-    public static async Task<Azurite> StartNewAsync(bool onDisk = false)
+    public static async Task<Azurite> StartNewAsync(bool onDisk = false, bool oneProcess = false)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var azurite = new Azurite(onDisk);
+            var azurite = new Azurite(onDisk, oneProcess);
             try
             {
                 await azurite.StartAsync();
@@ -48,33 +54,45 @@ public sealed class Azurite : IAsyncDisposable
     {
         if (!File.Exists(RepositoryPaths.AzuriteScript))
             throw new InvalidOperationException($"Azurite not found at {RepositoryPaths.AzuriteScript}: run 'npm ci' in the repository root.");
-        // Stdin stays open to us: the preload makes Azurite exit when this test process dies.
-        var start = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         string[] persistence = _location is null ? ["--inMemoryPersistence"] : ["--location", _location];
-        foreach (var arg in new[]
-                 {
-                     "--require", Path.Combine(RepositoryPaths.Root, "tools", "exit-with-parent.cjs"),
-                     "--require", Path.Combine(RepositoryPaths.Root, "tools", "azurite-indexed-storage.cjs"), RepositoryPaths.AzuriteScript,
-                 }.Concat(persistence).Concat(
-                 [
-                     "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
-                     "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-                     "--blobPort", BlobPort.ToString(), "--queuePort", QueuePort.ToString(), "--tablePort", TablePort.ToString(),
-                 ]))
-            start.ArgumentList.Add(arg);
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        string[] common = [.. persistence, "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry"];
+        if (_oneProcess)
+            Launch(RepositoryPaths.AzuriteScript, [.. common,
+                "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+                "--blobPort", BlobPort.ToString(), "--queuePort", QueuePort.ToString(), "--tablePort", TablePort.ToString()]);
+        else
+        {
+            var dist = Path.GetDirectoryName(RepositoryPaths.AzuriteScript)!;
+            Launch(Path.Combine(dist, "blob", "main.js"), [.. common, "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString()]);
+            Launch(Path.Combine(dist, "queue", "main.js"), [.. common, "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString()]);
+            Launch(Path.Combine(dist, "table", "main.js"), [.. common, "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString()]);
+        }
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromSeconds(90))
         {
-            if (_process.HasExited) throw new InvalidOperationException($"Azurite exited with {_process.ExitCode}.");
-            if (await FreePorts.AnswersAsync(TablePort) && await FreePorts.AnswersAsync(QueuePort)) return;
+            if (_processes.FirstOrDefault(p => p.HasExited) is { } exited) throw new InvalidOperationException($"Azurite exited with {exited.ExitCode}.");
+            if (await FreePorts.AnswersAsync(TablePort) && await FreePorts.AnswersAsync(QueuePort) && await FreePorts.AnswersAsync(BlobPort)) return;
             await Task.Delay(50);
         }
         throw new TimeoutException("Azurite did not open its ports within 90 s.");
+    }
+
+    private void Launch(string script, string[] args)
+    {
+        // Stdin stays open to us: the preload makes Azurite exit when this test process dies.
+        var start = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+                 {
+                     "--require", Path.Combine(RepositoryPaths.Root, "tools", "exit-with-parent.cjs"),
+                     "--require", Path.Combine(RepositoryPaths.Root, "tools", "azurite-indexed-storage.cjs"), script,
+                 }.Concat(args))
+            start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
     }
 
     /// <summary>Stops Azurite: storage becomes unreachable at once. In memory it is killed (SIGKILL);
@@ -82,17 +100,21 @@ public sealed class Azurite : IAsyncDisposable
     /// through an outage (a SIGKILL loses what Azurite had not saved yet).</summary>
     public async Task StopAsync()
     {
-        if (_process is null) return;
-        if (_location is not null && !_process.HasExited)
+        await Task.WhenAll(_processes.Select(StopAsync));
+        _processes.Clear();
+    }
+
+    private async Task StopAsync(Process process)
+    {
+        if (_location is not null && !process.HasExited)
         {
-            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await term.WaitForExitAsync();
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString()])) await term.WaitForExitAsync();
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try { await _process.WaitForExitAsync(patience.Token); } catch (OperationCanceledException) { }
+            try { await process.WaitForExitAsync(patience.Token); } catch (OperationCanceledException) { }
         }
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-        _process = null;
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
     }
 
     public async ValueTask DisposeAsync()
