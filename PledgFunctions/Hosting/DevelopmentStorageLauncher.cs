@@ -45,7 +45,10 @@ internal sealed class DevelopmentStorageLauncher(StorageClients storage, ILogger
             }
             await Task.Delay(100, ct);
         }
-        logger.LogError("Azurite did not open ports {Ports} within 30 s", string.Join(", ", missing.Select(m => m.Port)));
+        if (_azurite.FirstOrDefault(p => p.HasExited) is { } exited)
+            logger.LogError("Azurite exited with code {Code} before ports {Ports} answered", exited.ExitCode, string.Join(", ", missing.Select(m => m.Port)));
+        else
+            logger.LogError("Azurite did not open ports {Ports} within 30 s", string.Join(", ", missing.Select(m => m.Port)));
     }
 
     private Process Launch(string root, string script, string location, string service, int port)
