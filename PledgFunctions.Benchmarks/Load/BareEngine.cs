@@ -17,7 +17,7 @@ using PledgFunctions.Engine;
 namespace PledgFunctions.Benchmarks.Load;
 
 /// <summary>A standalone engine of the same kind as the service's (EngineStorage with the same
-/// EngineOptions defaults: 4 partitions, 1 s MaxQueuePollingInterval, 30 s visibility; the same
+/// EngineOptions defaults: 1 partition, 1 s MaxQueuePollingInterval, 30 s visibility; the same
 /// TaskHubGrpcServer sidecar on a loopback h2c port; the same gRPC worker and client), on a task
 /// hub of its own in the same Azurite, running only <see cref="BareLifecycle"/>. Its
 /// EngineOperationCounter counts what the engine alone costs.</summary>

@@ -71,7 +71,7 @@ public static class EngineCost
             var windows = await Task.WhenAll(groups.Select(g => Task.WhenAll(LifecyclesAsync(g, receiver, calls, report),
                 BaresAsync(g.Count, g.Pledgers, g.Bare, g.BareHub, PaymentWindow, calls), BaresAsync(g.Count, g.Pledgers, g.EventsOnly, g.EventsOnlyHub, null, calls))));
 
-            report.Heading($"Idle engines: nothing happening ({idleElapsed:F0} s, {groups.Count * 3} engines in this process, each 4 partitions, MaxQueuePollingInterval 1 s)");
+            report.Heading($"Idle engines: nothing happening ({idleElapsed:F0} s, {groups.Count * 3} engines in this process, each {new EngineOptions().PartitionCount} partition(s), MaxQueuePollingInterval 1 s)");
             report.Row("engine", "engine calls/s", "app calls/s", "calls/s by kind");
             for (var i = 0; i < groups.Count; i++)
             {

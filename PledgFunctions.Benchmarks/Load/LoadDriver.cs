@@ -2,14 +2,15 @@ using PledgFunctions.Tests.Infrastructure;
 
 namespace PledgFunctions.Benchmarks.Load;
 
-/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite] [--rates 1,2,3,4] [--hub-account separate] [--azurite one-process]</c>:
+/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process]</c>:
 /// Azurite (in memory, free ports) and the service in this process on loopback with its standalone
 /// Durable Task engine, then purchase creation at concurrency 1/16/64, full lifecycles with
 /// 0/1/5/20 pledgers (request latencies), lifecycles arriving at fixed rates (latency below
 /// saturation, with the machine's CPU use), the storage calls of whole lifecycles (the engine's
 /// included) beside a bare orchestration and the engines' idle cost, and deadline lateness over
 /// 200 purchases, each beside a baseline made in the same run. Only when asked: one start-orchestration
-/// call taken apart (<c>--only starts</c>) and Azurite's own cost model (<c>--only azurite</c>). Prints Markdown (docs/benchmarks.md).</summary>
+/// call taken apart (<c>--only starts</c>), Azurite's own cost model (<c>--only azurite</c>) and the
+/// engine's own work at a lifecycle rate, to run beside another benchmark (<c>--only bare-paced --rates 3 --minutes 4</c>). Prints Markdown (docs/benchmarks.md).</summary>
 public static class LoadDriver
 {
     /// <param name="only">One part or several, comma-separated (<c>lifecycles,engine</c>); null runs every part but azurite.</param>
@@ -25,10 +26,11 @@ public static class LoadDriver
         return clock.Elapsed;
     }
 
-    public static async Task<int> RunAsync(bool quick, string? only = null, bool separateHubAccount = false, double[]? rates = null, bool azuriteOneProcess = false)
+    public static async Task<int> RunAsync(bool quick, string? only = null, bool separateHubAccount = false, double[]? rates = null, bool azuriteOneProcess = false,
+        double? minutes = null)
     {
         var parts = only?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-        bool Runs(string part) => parts is null ? part is not ("azurite" or "starts") : parts.Contains(part);
+        bool Runs(string part) => parts is null ? part is not ("azurite" or "starts" or "bare-paced") : parts.Contains(part);
         var scale = quick ? 0.2 : 1.0;
         var report = new LoadReport();
         Console.WriteLine($"## Load run {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick)" : "")}{(only is null ? "" : $" --only {only}")}" +
@@ -64,6 +66,7 @@ public static class LoadDriver
         if (Runs("deadlines")) await DeadlineLoad.RunAsync(quick ? 100 : 200, report);
         if (Runs("starts")) await StartCost.RunAsync(scale, report);
         if (Runs("azurite")) await AzuriteCost.RunAsync(scale, report);
+        if (Runs("bare-paced")) await BarePaced.RunAsync(rates?.FirstOrDefault() ?? 3, TimeSpan.FromMinutes(minutes ?? 4), report);
 
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         report.Line($"Peak working set of this process (driver, in-process services and engines, their HTTP clients; Azurite is a separate node process): " +

@@ -24,7 +24,7 @@ public static class PacedLifecycles
         {
             var window = TimeSpan.FromSeconds(Math.Max(20, 60 * scale));
             var count = (int)(rate * window.TotalSeconds);
-            var cpuBefore = CpuTimes.Read();
+            var cpuBefore = Cpu.Machine();
             var clock = Stopwatch.StartNew();
             var running = new List<Task<LifecycleLoad.Steps?>>(count);
             for (var i = 0; i < count; i++)
@@ -34,7 +34,7 @@ public static class PacedLifecycles
                 running.Add(RunAsync(http, notificationUrl));
             }
             var steps = (await Task.WhenAll(running)).OfType<LifecycleLoad.Steps>().ToArray();
-            var busy = CpuTimes.Read().BusySince(cpuBefore);
+            var busy = Cpu.Machine().BusySince(cpuBefore);
             report.Row(rate, (rate * (2 + Pledgers)).ToString("F0"), count, busy.ToString("P0"),
                 LifecycleLoad.P50P99(steps.Select(s => s.CreateMs)), LifecycleLoad.P50P99(steps.Select(s => s.PledgeMs)),
                 LifecycleLoad.P50P99(steps.SelectMany(s => s.PayMs)), count - steps.Length);
@@ -54,20 +54,5 @@ public static class PacedLifecycles
             Console.Error.WriteLine($"paced lifecycle failed: {e.Message}");
             return null;
         }
-    }
-
-    /// <summary>The machine's CPU counters (/proc/stat): what every process used, Azurite's included.</summary>
-    private readonly record struct CpuTimes(long Busy, long Total)
-    {
-        public static CpuTimes Read()
-        {
-            if (!File.Exists("/proc/stat")) return default;
-            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-            var idle = fields[3] + fields[4]; // idle + iowait
-            var total = fields.Take(8).Sum(); // user nice system idle iowait irq softirq steal
-            return new CpuTimes(total - idle, total);
-        }
-
-        public double BusySince(CpuTimes before) => Total == before.Total ? 0 : (double)(Busy - before.Busy) / (Total - before.Total);
     }
 }

@@ -61,10 +61,11 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task TwoProcessesDecideEveryPurchaseOnce()
     {
-        // Two workers of one task hub: the partition leases decide which process runs which purchase.
-        // The window leaves room for 60 creates and 30 pledges beside the rest of the suite (40 s was
-        // once too short in CI: a pledge found its purchase FAILED).
-        Dictionary<string, string?> Settings(string worker) => new() { ["Pledg:PaymentWindow"] = "00:01:00", ["Pledg:Engine:WorkerId"] = worker };
+        // Two workers of one task hub with 4 partitions: the partition leases decide which process runs
+        // which purchase. The window leaves room for 60 creates and 30 pledges beside the rest of the
+        // suite (40 s was once too short in CI: a pledge found its purchase FAILED).
+        Dictionary<string, string?> Settings(string worker) =>
+            new() { ["Pledg:PaymentWindow"] = "00:01:00", ["Pledg:Engine:WorkerId"] = worker, ["Pledg:Engine:PartitionCount"] = "4" };
         await using var a = await ServiceProcess.StartAsync(_azurite, Settings("worker-a"));
         await using var b = await ServiceProcess.StartAsync(_azurite, Settings("worker-b"));
         var body = () => TestPurchases.Body(notificationUrl: "https://merchant.example/hooks");

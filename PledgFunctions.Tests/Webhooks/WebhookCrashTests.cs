@@ -105,7 +105,9 @@ public sealed class WebhookTwoProcessTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task TwoProcessesDeliverEveryEventAtLeastOnce()
     {
-        Dictionary<string, string?> Settings(string worker) => new() { ["Pledg:Webhooks:FirstRetryDelay"] = "00:00:01", ["Pledg:Engine:WorkerId"] = worker };
+        // 4 partitions, shared by the two processes through their leases.
+        Dictionary<string, string?> Settings(string worker) =>
+            new() { ["Pledg:Webhooks:FirstRetryDelay"] = "00:00:01", ["Pledg:Engine:WorkerId"] = worker, ["Pledg:Engine:PartitionCount"] = "4" };
         // Every third event fails its first POST, so its retry may be taken by either process.
         var failFirst = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
         await using var receiver = await WebhookReceiver.StartNewAsync((r, call, _) =>

@@ -16,8 +16,13 @@ public sealed class EngineOptions
     /// host.json's <c>storageProvider.connectionName</c>. Defaults to the app's own account.</summary>
     public string Connection { get; set; } = StorageClients.ConnectionKey;
 
-    /// <summary>Control-queue partitions; several processes on one hub share them through blob leases.</summary>
-    public int PartitionCount { get; set; } = 4;
+    /// <summary>Control-queue partitions of a new hub; several processes on one hub share them
+    /// through leases. One by default: the standalone host is one process per hub (a laptop, CI), and
+    /// every partition is a queue it polls (measured: half the idle calls, shorter request and
+    /// deadline tails under load, docs/benchmarks.md). Set more before a hub is first created to
+    /// spread it over several processes; an existing hub keeps the count it was created with
+    /// (<see cref="EngineStorage"/>). Under the Functions host, host.json's <c>partitionCount</c> (4).</summary>
+    public int PartitionCount { get; set; } = 1;
 
     /// <summary>The provider's default (30 s) makes timers and events up to 30 s late; 1 s keeps a
     /// deadline's FAILED within about a second, at the cost of idle polls (see docs/lifecycle.md).</summary>

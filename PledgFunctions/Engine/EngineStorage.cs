@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -15,11 +16,19 @@ namespace PledgFunctions.Engine;
 /// show the engine's own cost.</summary>
 public sealed class EngineStorage
 {
+    private readonly AzureStorageOrchestrationServiceSettings _settings;
+    private readonly StorageAccountClientProvider _clients;
+    private readonly ILogger<EngineStorage> _logger;
+    private readonly SemaphoreSlim _creating = new(1, 1);
+    private AzureStorageOrchestrationService? _service;
+
     public EngineStorage(IConfiguration configuration, IOptions<EngineOptions> options, EngineOperationCounter counter, ILoggerFactory loggers)
     {
         var engine = options.Value;
         TaskHubName = engine.TaskHubName;
-        var settings = new AzureStorageOrchestrationServiceSettings
+        _logger = loggers.CreateLogger<EngineStorage>();
+        _clients = ClientProvider(ConnectionSection(configuration, engine.Connection), counter);
+        _settings = new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = engine.TaskHubName,
             PartitionCount = engine.PartitionCount,
@@ -29,22 +38,63 @@ public sealed class EngineStorage
             WorkerId = engine.WorkerId ?? Environment.MachineName,
             MaxConcurrentTaskOrchestrationWorkItems = engine.MaxConcurrentOrchestrations,
             MaxConcurrentTaskActivityWorkItems = engine.MaxConcurrentActivities,
-            StorageAccountClientProvider = ClientProvider(ConnectionSection(configuration, engine.Connection), counter),
+            StorageAccountClientProvider = _clients,
             LoggerFactory = loggers,
             // A start refused by its dedupe statuses throws (AlreadyExists) instead of returning as
             // if it had started: LifecycleSignals.StartAsync must know, to restart an instance that
             // ended before a retried create inserted its purchase.
             ThrowExceptionOnInvalidDedupeStatus = true,
         };
-        Service = new AzureStorageOrchestrationService(settings);
     }
 
     public string TaskHubName { get; }
 
-    public AzureStorageOrchestrationService Service { get; }
+    /// <summary>The control-queue partitions in use: the configured count for a new hub, the count
+    /// an existing hub was created with otherwise.</summary>
+    public int PartitionCount => _settings.PartitionCount;
 
-    /// <summary>Idempotent; the storage initializer calls it with the app's own tables.</summary>
-    public Task CreateIfNotExistsAsync() => Service.CreateIfNotExistsAsync();
+    public AzureStorageOrchestrationService Service =>
+        _service ?? throw new InvalidOperationException($"The task hub {TaskHubName} is not open yet: {nameof(CreateIfNotExistsAsync)} opens it.");
+
+    /// <summary>Opens the task hub, creating it if needed. Idempotent; the storage initializer calls
+    /// it with the app's own tables (and again after a storage outage).</summary>
+    public async Task CreateIfNotExistsAsync()
+    {
+        await _creating.WaitAsync();
+        try
+        {
+            if (_service is null)
+            {
+                await KeepExistingPartitionCountAsync();
+                _service = new AzureStorageOrchestrationService(_settings);
+            }
+            await _service.CreateIfNotExistsAsync();
+        }
+        finally
+        {
+            _creating.Release();
+        }
+    }
+
+    /// <summary>The provider routes an instance to a control queue by a hash of its id modulo the
+    /// configured count: started with another count than the hub was created with, it would look for
+    /// in-flight instances on the wrong queues and never run the messages left on the others (it only
+    /// warns). A hub keeps its count; its lease rows in the Partitions table say what it is.</summary>
+    private async Task KeepExistingPartitionCountAsync()
+    {
+        var tables = _clients.Table;
+        var leases = tables.CreateClient(tables.CreateOptions()).GetTableClient($"{TaskHubName}Partitions");
+        var existing = 0;
+        try
+        {
+            await foreach (var _ in leases.QueryAsync<TableEntity>(select: ["RowKey"])) existing++;
+        }
+        catch (RequestFailedException e) when (e.Status == 404) { }
+        if (existing == 0 || existing == _settings.PartitionCount) return;
+        _logger.LogWarning("Task hub {TaskHub} was created with {Existing} partitions: it keeps them ({Section}:PartitionCount {Configured} applies to a new hub only)",
+            TaskHubName, existing, EngineOptions.Section, _settings.PartitionCount);
+        _settings.PartitionCount = existing;
+    }
 
     /// <summary>The app's own account falls back to local development storage as the Functions host
     /// does; a connection named for the hub alone must exist, or a typo would put the hub there.</summary>
