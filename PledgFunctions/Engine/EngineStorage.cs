@@ -76,10 +76,10 @@ public sealed class EngineStorage
         }
     }
 
-    /// <summary>The provider routes an instance to a control queue by a hash of its id modulo the
-    /// configured count: started with another count than the hub was created with, it would look for
-    /// in-flight instances on the wrong queues and never run the messages left on the others (it only
-    /// warns). A hub keeps its count; its lease rows in the Partitions table say what it is.</summary>
+    /// <summary>The provider routes an instance's new messages by a hash of its id modulo the
+    /// configured count, but leases and polls the queues the hub's Partitions table lists: opened with
+    /// another count, an in-flight instance gets messages on two queues, which processes sharing the
+    /// hub may hold apart (the provider only warns). A hub keeps the count its lease rows record.</summary>
     private async Task KeepExistingPartitionCountAsync()
     {
         var tables = _clients.Table;
