@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace PledgFunctions.Benchmarks.Load;
 
@@ -41,4 +43,43 @@ public sealed class BareLifecycle : TaskOrchestrator<BareInput, int>
 public sealed class BareStep : TaskActivity<int, int>
 {
     public override Task<int> RunAsync(TaskActivityContext context, int input) => Task.FromResult(input);
+}
+
+/// <summary>What a client does for one bare lifecycle.</summary>
+public static class BareClient
+{
+    /// <summary>Start, then one event per pledge or pay, <paramref name="pace"/> apart. The first event
+    /// waits until the instance has started: the Azure Storage provider discards an event processed
+    /// before its instance's start, and a bare orchestration that lost one waits forever (the 10:36
+    /// run of 2026-12-02 ended so). Returns the status reads that took, taken off the engine-cost
+    /// counts like the final probes (the service's first nudge makes one such read); the start's and
+    /// each event's latency go to <paramref name="started"/> and <paramref name="raised"/>.</summary>
+    public static async Task<(string Id, int Probes)> RunOneAsync(DurableTaskClient client, BareInput input, TimeSpan pace,
+        Action<double>? started = null, Action<double>? raised = null)
+    {
+        var id = $"bare_{Guid.NewGuid():N}";
+        var clock = Stopwatch.StartNew();
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(BareLifecycle), input, new StartOrchestrationOptions(InstanceId: id));
+        started?.Invoke(clock.Elapsed.TotalMilliseconds);
+        var probes = 0;
+        for (var i = 0; i < input.Events; i++)
+        {
+            if (pace > TimeSpan.Zero) await Task.Delay(pace);
+            if (i == 0) probes = await WaitForStartAsync(client, id);
+            clock.Restart();
+            await client.RaiseEventAsync(id, BareLifecycle.EventName, i);
+            raised?.Invoke(clock.Elapsed.TotalMilliseconds);
+        }
+        return (id, probes);
+    }
+
+    /// <summary>Asks until the instance has processed its start; returns how many status reads that took.</summary>
+    private static async Task<int> WaitForStartAsync(DurableTaskClient client, string id)
+    {
+        for (var reads = 1; ; reads++)
+        {
+            if ((await client.GetInstanceAsync(id))?.RuntimeStatus is not (null or OrchestrationRuntimeStatus.Pending)) return reads;
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Tests.Infrastructure;
@@ -62,26 +61,9 @@ public static class BarePaced
         }
     }
 
-    /// <summary>A start, then the events at the lifecycle's pace; the first waits until the instance
-    /// has started (the provider discards an event processed before its instance's start).</summary>
-    private static async Task OneAsync(DurableTaskClient client, int events, TimeSpan pause, List<double> starts, List<double> raises)
-    {
-        var id = $"bare_{Guid.NewGuid():N}";
-        var clock = Stopwatch.StartNew();
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(BareLifecycle),
-            new BareInput(events, PurchaseLifecycle.LingerAfterFinal, TimeSpan.FromDays(2)), new StartOrchestrationOptions(InstanceId: id));
-        Record(starts, clock.Elapsed.TotalMilliseconds);
-        for (var i = 0; i < events; i++)
-        {
-            if (pause > TimeSpan.Zero) await Task.Delay(pause);
-            if (i == 0)
-                while ((await client.GetInstanceAsync(id))?.RuntimeStatus is null or OrchestrationRuntimeStatus.Pending)
-                    await Task.Delay(TimeSpan.FromMilliseconds(200));
-            clock.Restart();
-            await client.RaiseEventAsync(id, BareLifecycle.EventName, i);
-            Record(raises, clock.Elapsed.TotalMilliseconds);
-        }
-    }
+    private static Task OneAsync(DurableTaskClient client, int events, TimeSpan pause, List<double> starts, List<double> raises) =>
+        BareClient.RunOneAsync(client, new BareInput(events, PurchaseLifecycle.LingerAfterFinal, TimeSpan.FromDays(2)), pause,
+            ms => Record(starts, ms), ms => Record(raises, ms));
 
     private static void Record(List<double> into, double ms)
     {

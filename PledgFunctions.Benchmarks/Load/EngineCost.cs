@@ -182,36 +182,9 @@ public static class EngineCost
         return new Window(0, bare.Counter.Total - engine, seconds, StorageCalls.Minus(calls.Of(hub), before), probes);
     }
 
-    /// <summary>Start, then one event per pledge or pay at the lifecycle's pace; the timer is the
-    /// linger's length. The first event waits until the instance has started: the Azure Storage
-    /// provider discards an event processed before its instance's start, and a bare orchestration
-    /// that lost one waits forever (the 10:36 run ended so). Returns the status reads that took,
-    /// taken off the count like the final probes (the service's first nudge makes one such read).</summary>
-    private static async Task<(string Id, int Probes)> BareOneAsync(DurableTaskClient client, int events, TimeSpan pace, TimeSpan? window)
-    {
-        var id = $"bare_{Guid.NewGuid():N}";
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(BareLifecycle),
-            new BareInput(events, pace == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : PurchaseLifecycle.LingerAfterFinal, window),
-            new StartOrchestrationOptions(InstanceId: id));
-        var probes = 0;
-        for (var i = 0; i < events; i++)
-        {
-            if (pace > TimeSpan.Zero) await Task.Delay(pace);
-            if (i == 0) probes = await WaitForStartAsync(client, id);
-            await client.RaiseEventAsync(id, BareLifecycle.EventName, i);
-        }
-        return (id, probes);
-    }
-
-    /// <summary>Asks until the instance has processed its start; returns how many status reads that took.</summary>
-    private static async Task<int> WaitForStartAsync(DurableTaskClient client, string id)
-    {
-        for (var reads = 1; ; reads++)
-        {
-            if ((await client.GetInstanceAsync(id))?.RuntimeStatus is not (null or OrchestrationRuntimeStatus.Pending)) return reads;
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
-    }
+    /// <summary>A bare lifecycle at the lifecycle's pace; the timer is the linger's length (1 s unpaced).</summary>
+    private static Task<(string Id, int Probes)> BareOneAsync(DurableTaskClient client, int events, TimeSpan pace, TimeSpan? window) =>
+        BareClient.RunOneAsync(client, new BareInput(events, pace == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : PurchaseLifecycle.LingerAfterFinal, window), pace);
 
     /// <summary>Waits out the linger, then asks each instance until all have ended; returns how many
     /// status reads that took (one Instances-table read each, taken off the window's count).</summary>
