@@ -27,7 +27,7 @@ public static class BarePaced
         var warming = Stopwatch.StartNew();
         while (warming.Elapsed < TimeSpan.FromSeconds(30)) await OneAsync(client, 2, TimeSpan.Zero, [], []);
 
-        report.Heading($"Bare orchestrations at {rate}/s for {duration.TotalMinutes:F0} min (the lifecycle's waits, no application; {Events} events {Pause.TotalMilliseconds:F0} ms apart)");
+        report.Heading($"Bare orchestrations at {rate}/s for {duration.TotalMinutes:0.#} min (the lifecycle's waits, no application; {Events} events {Pause.TotalMilliseconds:F0} ms apart)");
         report.Row("minute", "started", "start p50 / p99 ms", "raise event p50 / p99 ms", "engine calls/s", "this process CPU", "machine CPU busy", "failed");
         var running = new List<Task>();
         var clock = Stopwatch.StartNew();
