@@ -16,6 +16,8 @@ public sealed class PledgOptions
     public PaymentsOptions Payments { get; set; } = new();
 
     public WebhookOptions Webhooks { get; set; } = new();
+
+    public HistoryOptions History { get; set; } = new();
 }
 
 public sealed class BootstrapMerchantOptions
@@ -30,6 +32,20 @@ public sealed class PaymentsOptions
     /// <summary>An announced authorization with no decision this long after its announcement is
     /// voided by the purchase's orchestration (its request died). Far longer than a request.</summary>
     public TimeSpan RecoveryGrace { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>How long the engine keeps the history of orchestrations that ended
+/// (<see cref="Lifecycle.FinishedInstancePurge"/>).</summary>
+public sealed class HistoryOptions
+{
+    /// <summary>An ended orchestration (a purchase's lifecycle, a delivery, a merchant refund) created
+    /// longer ago than this is purged: an operator can still look one up by the purchase id for a
+    /// month after the purchase. The purchase, its shares, ledger and events are never purged.</summary>
+    public TimeSpan KeepFinishedFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the standalone host purges; under the Functions host a timer function does,
+    /// hourly.</summary>
+    public TimeSpan PurgeEvery { get; set; } = TimeSpan.FromHours(1);
 }
 
 public sealed class WebhookOptions

@@ -18,6 +18,7 @@ public static class LifecycleServices
         services.AddSingleton<FailPurchaseAtDeadline>();
         services.AddSingleton<NotifyMerchant>();
         services.AddSingleton<SettleMoney>();
+        services.AddSingleton<FinishedInstancePurge>();
         services.TryAddSingleton<IEngineReadiness, HostedEngine>();
         return services;
     }

@@ -1,0 +1,15 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using PledgFunctions.Lifecycle;
+
+namespace PledgFunctions.Functions;
+
+/// <summary>Housekeeping the Functions host runs on a schedule; the standalone host runs the same
+/// classes from a background service (Lifecycle/FinishedInstancePurge.cs).</summary>
+public sealed class MaintenanceFunctions(FinishedInstancePurge purge)
+{
+    /// <summary>Hourly, at minute 17 (off the hour, when other apps' jobs crowd the account).</summary>
+    [Function(nameof(PurgeFinishedInstances))]
+    public Task PurgeFinishedInstances([TimerTrigger("0 17 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken ct) =>
+        purge.PurgeAsync(client, ct);
+}
