@@ -111,7 +111,8 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
             pledged.AddRange(await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
             {
                 var purchase = await TestPurchases.CreateAsync(merchant);
-                var pledge = await (await PledgeAsync(page, TestPurchases.OrganizerToken(purchase), Pledgers(1))).AssertOkAsync();
+                // The set-up, not what is tested: a 503 storage_unavailable under the suite's load is retried, as a client would.
+                var pledge = await (await RetryingUnavailableAsync(() => PledgeAsync(page, TestPurchases.OrganizerToken(purchase), Pledgers(1)))).AssertOkAsync();
                 return (purchase.GetProperty("id").GetString()!, ShareToken(pledge, 1), pledge.GetProperty("deadline").GetDateTimeOffset());
             })));
 
