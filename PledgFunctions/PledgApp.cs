@@ -33,7 +33,6 @@ public static class PledgApp
         builder.AddPledgServices();
         builder.Services.AddStandaloneEngine(builder.Configuration); // the Durable Task engine on Azure Storage, in this process
         builder.Services.AddSingleton<IDurableClientSource, DurableClientFromServices>(); // the client the standalone engine registers
-        builder.Services.AddHostedService<FinishedInstancePurgeSchedule>(); // hourly; a timer function under the Functions host
 
         var app = builder.Build();
         app.UsePledgMiddleware();

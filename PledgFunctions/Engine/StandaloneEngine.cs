@@ -40,6 +40,7 @@ public static class StandaloneEngine
             worker.AddTasks(LifecycleServices.AddTasks);
         });
         services.AddDurableTaskClient(client => client.UseGrpc(address));
+        services.AddHostedService<FinishedInstancePurgeSchedule>(); // under the Functions host, a timer function
         return services;
     }
 }

@@ -10,7 +10,7 @@ namespace PledgFunctions.Lifecycle;
 /// instances created before <see cref="HistoryOptions.KeepFinishedFor"/> go: one still retrying a
 /// notification or a refund is running and stays, whatever its age. Application rows (the purchase,
 /// shares, the payments ledger, events) are another table and never touched. Run hourly by the
-/// standalone host (<see cref="FinishedInstancePurgeSchedule"/>) and by a timer function under the
+/// standalone host (<see cref="Engine.FinishedInstancePurgeSchedule"/>) and by a timer function under the
 /// Functions host (Functions/MaintenanceFunctions.cs), with the client each gives.</summary>
 public sealed class FinishedInstancePurge(IOptions<PledgOptions> options, TimeProvider time, ILogger<FinishedInstancePurge> logger)
 {
@@ -24,28 +24,5 @@ public sealed class FinishedInstancePurge(IOptions<PledgOptions> options, TimePr
         if (result.PurgedInstanceCount > 0)
             logger.LogInformation("Purged the history of {Count} ended orchestrations created before {CreatedBefore:o}", result.PurgedInstanceCount, createdBefore);
         return result.PurgedInstanceCount;
-    }
-}
-
-/// <summary>Standalone: the purge every <see cref="HistoryOptions.PurgeEvery"/>, once the engine is
-/// up. A failed round (storage down) is logged and the next one tries again.</summary>
-public sealed class FinishedInstancePurgeSchedule(FinishedInstancePurge purge, IDurableClientSource source, IEngineReadiness engine,
-    IOptions<PledgOptions> options, TimeProvider time, ILogger<FinishedInstancePurgeSchedule> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.History.PurgeEvery, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            if (!engine.IsReady) continue;
-            try
-            {
-                await purge.PurgeAsync(source.Client, stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Purging ended orchestrations failed; the next round tries again");
-            }
-        }
     }
 }
