@@ -46,7 +46,7 @@ public sealed class InProcessService : IAsyncDisposable
     /// partitions, control and work-item queues, lease blobs).</summary>
     public EngineOperationCounter EngineCounter => Services.GetRequiredService<EngineOperationCounter>();
 
-    public DurableTaskClient Durable => Services.GetRequiredService<IDurableClientSource>().Client;
+    public DurableTaskClient Durable => Services.GetRequiredService<DurableTaskClient>();
 
     public static async Task<InProcessService> StartAsync(Azurite azurite, TimeSpan paymentWindow, string taskHub = "BenchHub", Azurite? hubAzurite = null)
     {

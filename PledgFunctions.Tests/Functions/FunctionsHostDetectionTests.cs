@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.DependencyInjection;
-using PledgFunctions.Functions;
 using PledgFunctions.Hosting;
-using PledgFunctions.Lifecycle;
 using PledgFunctions.Tests.Infrastructure;
 
 namespace PledgFunctions.Tests.Functions;
@@ -38,20 +35,13 @@ public sealed class FunctionsHostDetectionTests
     [InlineData("--host", "127.0.0.1", "--port", "7071")]
     public void AnythingElseIsStandalone(params string[] args) => Assert.False(FunctionsHostDetection.IsFunctionsHost(args));
 
-    [Fact]
-    public void TheBoundDurableClientIsTheRequestsClientSource()
-    {
-        using var services = new ServiceCollection().AddFunctionEndpoints().BuildServiceProvider();
-        using var scope = services.CreateScope();
-        var source = scope.ServiceProvider.GetRequiredService<IDurableClientSource>();
-        Assert.Throws<InvalidOperationException>(() => source.Client);
-        Assert.Same(scope.ServiceProvider.GetRequiredService<DurableClientAccessor>(), source);
-    }
-
     /// <summary>The built app started with the host's arguments is the isolated worker: it dials the
-    /// host's gRPC address and serves nothing on its own. (A real host is not available offline.)</summary>
+    /// host's gRPC address and serves nothing on its own. In Development, as `func start` runs it: the
+    /// host builder then validates scopes and builds every service first, so a singleton holding a
+    /// per-invocation service makes the worker exit before it dials (the real host runs in
+    /// FunctionsHost/).</summary>
     [Fact]
-    public async Task StartedWithTheHostsArgumentsTheAppDialsTheHost()
+    public async Task StartedWithTheHostsArgumentsInDevelopmentTheAppDialsTheHost()
     {
         using var fakeHost = new TcpListener(IPAddress.Loopback, 0);
         fakeHost.Start();
@@ -66,6 +56,7 @@ public sealed class FunctionsHostDetectionTests
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{standalonePort}";
         start.Environment["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
         start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
+        start.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
         start.Environment["Pledg__RateLimits__ClientAddressHeader"] = "X-Forwarded-For";
         using var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
@@ -74,7 +65,11 @@ public sealed class FunctionsHostDetectionTests
         process.BeginErrorReadLine();
         try
         {
-            using var accepted = await fakeHost.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            var accepting = fakeHost.AcceptTcpClientAsync();
+            var exited = process.WaitForExitAsync();
+            await Task.WhenAny(accepting, exited).WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.False(process.HasExited, $"the worker exited with {(process.HasExited ? process.ExitCode : 0)} before dialing the host");
+            using var accepted = await accepting;
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync($"http://127.0.0.1:{standalonePort}/api/health"));
         }

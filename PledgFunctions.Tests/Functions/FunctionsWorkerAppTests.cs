@@ -1,7 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Grpc.Net.Client;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Client.Grpc;
+using Microsoft.Extensions.Logging.Abstractions;
 using PledgFunctions.Functions;
+using PledgFunctions.Lifecycle;
 
 namespace PledgFunctions.Tests.Functions;
 
@@ -34,12 +39,28 @@ public sealed class FunctionsWorkerAppTests
         }, paths);
     }
 
+    /// <summary>The services that start or signal orchestrations are per invocation and get the
+    /// client the invocation's binding gave; two invocations never share one.</summary>
     [Fact]
-    public void TheWorkersBoundDurableClientIsWhatHandlersGet()
+    public void EachInvocationsSignalsUseItsOwnBoundClient()
     {
         using var worker = BuildWorker();
-        using var scope = worker.Services.CreateScope();
-        Assert.Same(scope.ServiceProvider.GetRequiredService<DurableClientAccessor>(),
-            scope.ServiceProvider.GetRequiredService<PledgFunctions.Lifecycle.IDurableClientSource>());
+        DurableTaskClient ClientOf(IServiceScope scope, DurableTaskClient bound)
+        {
+            scope.ServiceProvider.GetRequiredService<DurableClientAccessor>().Client = bound;
+            Assert.NotNull(scope.ServiceProvider.GetRequiredService<LifecycleSignals>());
+            return scope.ServiceProvider.GetRequiredService<IDurableClientSource>().Client;
+        }
+        using var first = worker.Services.CreateScope();
+        using var second = worker.Services.CreateScope();
+        var a = Unconnected("a");
+        var b = Unconnected("b");
+        Assert.Same(a, ClientOf(first, a));
+        Assert.Same(b, ClientOf(second, b));
+        using var unbound = worker.Services.CreateScope();
+        Assert.Throws<InvalidOperationException>(() => unbound.ServiceProvider.GetRequiredService<IDurableClientSource>().Client);
     }
+
+    private static DurableTaskClient Unconnected(string name) => new GrpcDurableTaskClient(name,
+        new GrpcDurableTaskClientOptions { Channel = GrpcChannel.ForAddress("http://127.0.0.1:9") }, NullLogger.Instance);
 }

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using PledgFunctions.Hosting;
 using PledgFunctions.Lifecycle;
@@ -6,7 +7,7 @@ namespace PledgFunctions.Engine;
 
 /// <summary>Standalone: the purge every <see cref="HistoryOptions.PurgeEvery"/>, once the engine is
 /// up. A failed round (storage down) is logged and the next one tries again.</summary>
-public sealed class FinishedInstancePurgeSchedule(FinishedInstancePurge purge, IDurableClientSource source, IEngineReadiness engine,
+public sealed class FinishedInstancePurgeSchedule(FinishedInstancePurge purge, DurableTaskClient client, IEngineReadiness engine,
     IOptions<PledgOptions> options, TimeProvider time, ILogger<FinishedInstancePurgeSchedule> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -17,7 +18,7 @@ public sealed class FinishedInstancePurgeSchedule(FinishedInstancePurge purge, I
             if (!engine.IsReady) continue;
             try
             {
-                await purge.PurgeAsync(source.Client, stoppingToken);
+                await purge.PurgeAsync(client, stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -5,7 +5,8 @@ namespace PledgFunctions.Functions;
 
 /// <summary>Under the Functions host, the Durable client is a binding of the function being
 /// invoked, not a service: the function hands it over here (one per request scope) before its
-/// endpoint runs, and the handlers read it through <see cref="IDurableClientSource"/>.</summary>
+/// endpoint runs, and the scoped services that start or signal orchestrations read it through
+/// <see cref="IDurableClientSource"/> from the same scope (Functions/FunctionsWorkerApp.cs).</summary>
 public sealed class DurableClientAccessor : IDurableClientSource
 {
     private DurableTaskClient? _client;

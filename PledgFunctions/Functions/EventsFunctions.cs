@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace PledgFunctions.Functions;
 
@@ -10,6 +11,6 @@ public sealed class EventsFunctions(FunctionEndpoints endpoints)
         endpoints.RunAsync(req, nameof(ListPurchaseEvents));
 
     [Function(nameof(RedeliverEvent))]
-    public Task<IResult> RedeliverEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/events/{eventId}/redeliver")] HttpRequest req) =>
-        endpoints.RunAsync(req, nameof(RedeliverEvent));
+    public Task<IResult> RedeliverEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/events/{eventId}/redeliver")] HttpRequest req,
+        [DurableClient] DurableTaskClient client) => endpoints.RunAsync(req, nameof(RedeliverEvent), client);
 }

@@ -23,6 +23,10 @@ public static class FunctionsWorkerApp
     public static IServiceCollection AddFunctionEndpoints(this IServiceCollection services)
     {
         services.AddSingleton<FunctionEndpoints>();
+        // The Durable client exists per invocation (its [DurableClient] binding); the services that
+        // start or signal orchestrations are scoped and take it from the invocation's scope.
+        // (A holder, not the client itself as a scoped service: the container would dispose it at
+        // the end of the scope, and the binding's client is the extension's to keep.)
         services.AddScoped<DurableClientAccessor>();
         services.AddScoped<IDurableClientSource>(sp => sp.GetRequiredService<DurableClientAccessor>());
         // The OpenAPI document (and link generation) read the app's endpoints from this service; a

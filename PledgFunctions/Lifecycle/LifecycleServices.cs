@@ -13,7 +13,8 @@ public static class LifecycleServices
     {
         services.AddSingleton<TransitionCommitter>();
         services.AddSingleton<DeadlineEnforcer>();
-        services.AddSingleton<LifecycleSignals>();
+        services.AddScoped<LifecycleSignals>(); // per request: it holds the request's Durable client
+        services.AddSingleton<StartedInstances>();
         services.AddSingleton<ObservePurchase>();
         services.AddSingleton<FailPurchaseAtDeadline>();
         services.AddSingleton<NotifyMerchant>();

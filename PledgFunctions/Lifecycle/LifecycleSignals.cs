@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using DurableTask.Core.Exceptions;
 using Grpc.Core;
 using Microsoft.DurableTask;
@@ -11,9 +10,11 @@ namespace PledgFunctions.Lifecycle;
 
 /// <summary>How requests talk to a purchase's orchestration (instance id = purchase id): start it
 /// when the purchase is created, nudge it before a change. The orchestration reads storage to
-/// decide, so these carry no state of their own.</summary>
-public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadiness engine, PurchaseTable purchases, IOptions<PledgOptions> options,
-    TimeProvider time)
+/// decide, so these carry no state of their own. Scoped: it holds the request's Durable client
+/// (under the Functions host, the one the function's <c>[DurableClient]</c> binding gave for this
+/// invocation), so nothing long-lived keeps a source.Client.</summary>
+public sealed class LifecycleSignals(IDurableClientSource source, StartedInstances started, IEngineReadiness engine, PurchaseTable purchases,
+    IOptions<PledgOptions> options, TimeProvider time)
 {
     /// <summary>Before the purchase row is inserted, so no purchase exists without its deadline
     /// timer; an orchestration whose purchase never lands ends by itself ("absent"). A retried
@@ -80,12 +81,12 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
     public async Task NudgeAsync(string purchaseId, Nudge nudge, CancellationToken ct)
     {
         await engine.WaitAsync(ct);
-        if (!_started.ContainsKey(purchaseId))
+        if (!started.Contains(purchaseId))
         {
-            var started = HasStartedAsync(purchaseId, ct);
+            var asking = HasStartedAsync(purchaseId, ct);
             // Young, the instance has likely not started: announce while asking, not after.
-            if (IsYoung(purchaseId)) await Task.WhenAll(AnnounceAsync(purchaseId, nudge, ct), started);
-            else if (!await started) await AnnounceAsync(purchaseId, nudge, ct);
+            if (IsYoung(purchaseId)) await Task.WhenAll(AnnounceAsync(purchaseId, nudge, ct), asking);
+            else if (!await asking) await AnnounceAsync(purchaseId, nudge, ct);
         }
         await source.Client.RaiseEventAsync(purchaseId, Nudge.EventName, nudge, ct);
     }
@@ -135,24 +136,15 @@ public sealed class LifecycleSignals(IDurableClientSource source, IEngineReadine
     private bool IsYoung(string purchaseId) =>
         PurchaseKeys.CreatedAt(purchaseId) is { } created && time.GetUtcNow() - created < StartUnsureFor;
 
-    /// <summary>Instances seen started by this process: their later nudges skip the status read.
-    /// Bounded by clearing it (a miss only costs that read again).</summary>
-    private readonly ConcurrentDictionary<string, byte> _started = new(StringComparer.Ordinal);
-    private const int StartedCapacity = 10_000;
-
     /// <summary>Whether the instance has processed its start (its history exists), so it keeps
-    /// every event; asked of the engine (the caller has looked in <see cref="_started"/> first). None
+    /// every event; asked of the engine (the caller has looked in <see cref="StartedInstances"/> first). None
     /// (a purchase older than its lifecycle) or ended counts as started: there is no first
     /// observation left to read an announcement.</summary>
     private async Task<bool> HasStartedAsync(string purchaseId, CancellationToken ct)
     {
         var instance = await source.Client.GetInstanceAsync(purchaseId, getInputsAndOutputs: false, ct);
         if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Pending) return false;
-        if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Running)
-        {
-            if (_started.Count >= StartedCapacity) _started.Clear();
-            _started.TryAdd(purchaseId, 0);
-        }
+        if (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Running) started.Add(purchaseId);
         return true;
     }
 

@@ -8,7 +8,7 @@ namespace PledgFunctions.Webhooks;
 
 /// <summary>One more round of attempts of an event on a merchant's request: the row goes back to
 /// pending (conditioned on its ETag), then a <see cref="DeliverEvent"/> orchestration makes them.</summary>
-public sealed class WebhookRedelivery(EventRows events, IDurableClientSource engine, IEngineReadiness ready, IOptions<PledgOptions> options,
+public sealed class WebhookRedelivery(EventRows events, IDurableClientSource source, IEngineReadiness ready, IOptions<PledgOptions> options,
     TimeProvider time)
 {
     public async Task<EventEntity> RedeliverAsync(EventEntity evt, CancellationToken ct)
@@ -29,7 +29,7 @@ public sealed class WebhookRedelivery(EventRows events, IDurableClientSource eng
             }
         }
         await ready.WaitAsync(ct);
-        await engine.Client.ScheduleNewOrchestrationInstanceAsync(nameof(DeliverEvent),
+        await source.Client.ScheduleNewOrchestrationInstanceAsync(nameof(DeliverEvent),
             new DeliverEventInput(evt.PartitionKey, evt.EventId, options.Value.Webhooks.FirstRetryDelay),
             new StartOrchestrationOptions(InstanceId: $"{evt.EventId}-redelivery-{evt.Attempts + 1}-{Guid.NewGuid():N}"), ct);
         return evt;
