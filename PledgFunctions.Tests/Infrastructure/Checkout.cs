@@ -23,7 +23,7 @@ public static class TestCheckout
         client.PostJsonAsync($"/api/checkout/{organizerToken}/pledge", new { pledgers, card = card ?? Cards.Good });
 
     /// <summary>A purchase pledged with <paramref name="pledgers"/> equal shares: (purchase, pledge answer).</summary>
-    public static async Task<(JsonElement Purchase, JsonElement Pledge)> PledgedPurchaseAsync(TestService service, int pledgers, long amount = 12000)
+    public static async Task<(JsonElement Purchase, JsonElement Pledge)> PledgedPurchaseAsync(IServiceUnderTest service, int pledgers, long amount = 12000)
     {
         var purchase = await TestPurchases.CreateAsync(service.Client(), TestPurchases.Body(amount));
         var pledge = await (await PledgeAsync(service.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(pledgers))).AssertOkAsync();
@@ -55,7 +55,7 @@ public static class TestCheckout
     /// the <c>announce-</c> rows: a request that charges a card or cancels right after the create
     /// writes one before its commit (its orchestration may not have started yet), which is not a
     /// change of the purchase.</summary>
-    public static async Task<List<string>> RawPartitionAsync(TestService service, string purchaseId)
+    public static async Task<List<string>> RawPartitionAsync(IServiceUnderTest service, string purchaseId)
     {
         var table = service.Services.GetRequiredService<StorageClients>().Purchases;
         var rows = new List<string>();
@@ -65,12 +65,12 @@ public static class TestCheckout
         return rows;
     }
 
-    public static async Task<IReadOnlyList<SandboxChargeEntity>> LedgerAsync(TestService service, string purchaseId) =>
+    public static async Task<IReadOnlyList<SandboxChargeEntity>> LedgerAsync(IServiceUnderTest service, string purchaseId) =>
         await service.Services.GetRequiredService<SandboxCardGateway>().LedgerOfAsync(purchaseId, CancellationToken.None);
 
     /// <summary>The gateway's ledger once no authorization is left open: a committed charge is
     /// captured just after its request answered (PromptCaptures), a lost race is voided before.</summary>
-    public static Task<IReadOnlyList<SandboxChargeEntity>> SettledLedgerAsync(TestService service, string purchaseId) =>
+    public static Task<IReadOnlyList<SandboxChargeEntity>> SettledLedgerAsync(IServiceUnderTest service, string purchaseId) =>
         Eventually.ReturnsAsync(() => LedgerAsync(service, purchaseId), l => l.All(c => c.State != SandboxChargeEntity.Authorized),
             TimeSpan.FromSeconds(30), $"every authorization of {purchaseId} captured or voided");
 }

@@ -11,7 +11,7 @@ namespace PledgFunctions.Tests.Infrastructure;
 
 /// <summary>The real service (PledgApp) in this process on Kestrel, on a free loopback port,
 /// over a given Azurite: tests talk to it over real HTTP.</summary>
-public sealed class TestService : IAsyncDisposable
+public sealed class TestService : IServiceUnderTest, IAsyncDisposable
 {
     public const string MerchantKey = "sk_test_merchant_a_0123456789abcdef";
     public const string MerchantSecret = "whsec_test_merchant_a_0123456789";

@@ -11,17 +11,17 @@ namespace PledgFunctions.Tests.Money;
 /// and the contract's invariants over it.</summary>
 public static class MoneyCheck
 {
-    public static async Task<List<JsonElement>> PaymentsAsync(TestService service, string id) =>
+    public static async Task<List<JsonElement>> PaymentsAsync(IServiceUnderTest service, string id) =>
         (await (await service.Client().GetAsync($"/api/purchases/{id}/payments")).AssertOkAsync())
         .GetProperty("items").EnumerateArray().ToList();
 
     /// <summary>Waits until the purchase is final and no refund its state calls for is missing.</summary>
-    public static Task<PurchaseWithShares> AtRestAsync(TestService service, string id, TimeSpan timeout) => Eventually.ReturnsAsync(
+    public static Task<PurchaseWithShares> AtRestAsync(IServiceUnderTest service, string id, TimeSpan timeout) => Eventually.ReturnsAsync(
         async () => (await service.Services.GetRequiredService<PurchaseTable>().GetWithSharesAsync(id, default))!,
         pw => PurchaseStates.IsFinal(pw.Purchase.State) && !MoneyPlan.IsMoneyDue(pw.Purchase), timeout, $"{id} at rest");
 
     /// <summary>Every invariant of the contract's Money section for a purchase at rest; returns how many movements it checked.</summary>
-    public static async Task<int> AssertInvariantsAsync(TestService service, PurchaseWithShares pw)
+    public static async Task<int> AssertInvariantsAsync(IServiceUnderTest service, PurchaseWithShares pw)
     {
         var (p, shares) = (pw.Purchase, pw.Shares);
         var id = p.PartitionKey;

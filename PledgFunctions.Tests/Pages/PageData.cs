@@ -27,7 +27,7 @@ public static class PageData
         new Uri(pledge.GetProperty("shares")[index].GetProperty("shareUrl").GetString()!).AbsolutePath;
 
     /// <summary>A purchase the organizer has already pledged through the API with <paramref name="pledgers"/> equal shares.</summary>
-    public static async Task<(JsonElement Purchase, JsonElement Pledge)> PledgedAsync(TestService service, params string[] pledgers)
+    public static async Task<(JsonElement Purchase, JsonElement Pledge)> PledgedAsync(IServiceUnderTest service, params string[] pledgers)
     {
         var purchase = await TestPurchases.CreateAsync(service.Client(), Order());
         var body = pledgers.Select(e => (object)new { email = e }).ToArray();
