@@ -23,9 +23,10 @@ public static class TestCheckout
         client.PostJsonAsync($"/api/checkout/{organizerToken}/pledge", new { pledgers, card = card ?? Cards.Good });
 
     /// <summary>A purchase pledged with <paramref name="pledgers"/> equal shares: (purchase, pledge answer).</summary>
-    public static async Task<(JsonElement Purchase, JsonElement Pledge)> PledgedPurchaseAsync(IServiceUnderTest service, int pledgers, long amount = 12000)
+    public static async Task<(JsonElement Purchase, JsonElement Pledge)> PledgedPurchaseAsync(IServiceUnderTest service, int pledgers, long amount = 12000,
+        string? notificationUrl = null)
     {
-        var purchase = await TestPurchases.CreateAsync(service.Client(), TestPurchases.Body(amount));
+        var purchase = await TestPurchases.CreateAsync(service.Client(), TestPurchases.Body(amount, notificationUrl: notificationUrl));
         var pledge = await (await PledgeAsync(service.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(pledgers))).AssertOkAsync();
         return (purchase, pledge);
     }

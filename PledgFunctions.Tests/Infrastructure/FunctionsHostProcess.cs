@@ -76,8 +76,12 @@ public sealed class FunctionsHostProcess : IServiceUnderTest, IAsyncDisposable
         {
             if (_process.HasExited) throw new InvalidOperationException($"the Functions host exited with {_process.ExitCode}:\n{Tail()}");
             // The host keeps restarting a worker that crashes at start; its reason is in the log.
-            if (Log().Contains("Exceeded language worker restart retry count", StringComparison.Ordinal))
+            var log = Log();
+            if (log.Contains("Exceeded language worker restart retry count", StringComparison.Ordinal))
                 throw new InvalidOperationException($"the worker keeps crashing under the Functions host:\n{Tail()}");
+            // The host retries a failed start forever; three in a row is a configuration error, not a slow disk.
+            if (log.Split("A host error has occurred during startup").Length > 3)
+                throw new InvalidOperationException($"the Functions host keeps failing to start:\n{Tail()}");
             try { return (await client.GetAsync("/api/health")).IsSuccessStatusCode; }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return false; }
         }, timeout, $"Functions host healthy (log: {LogPath})");
