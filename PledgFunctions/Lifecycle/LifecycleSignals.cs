@@ -127,7 +127,8 @@ public sealed class LifecycleSignals(IDurableClientSource source, StartedInstanc
         return true;
     }
 
-    private static bool IsAlreadyStarted(Exception e) =>
+    /// <summary>A start its dedupe statuses refused: the instance id is taken.</summary>
+    internal static bool IsAlreadyStarted(Exception e) =>
         e is OrchestrationAlreadyExistsException || e is RpcException { StatusCode: StatusCode.AlreadyExists }
         || e.InnerException is not null && IsAlreadyStarted(e.InnerException);
 }
