@@ -41,7 +41,7 @@ public sealed class CheckoutApiTests(ServiceFixture fixture) : IClassFixture<Ser
         var token = TestPurchases.OrganizerToken(purchase);
         var forged = token[..^3] + (token[^3] == 'A' ? "BAA" : "AAA");
         await (await _page.GetAsync($"/api/checkout/{forged}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        // The pledge's nudge goes out beside the read that refuses it: nothing is charged.
+        // Refused by the read that checks the token, before any nudge: nothing is charged (ForgedTokenTests).
         await (await PledgeAsync(_page, forged, [])).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Empty(await SettledLedgerAsync(Service, purchase.GetProperty("id").GetString()!));
     }

@@ -80,10 +80,12 @@ public class ServiceFixture : IAsyncLifetime
 
     protected virtual void Configure(Dictionary<string, string?> settings) { }
 
+    protected virtual void ConfigureServices(IServiceCollection services) { }
+
     public async Task InitializeAsync()
     {
         Azurite = await Azurite.StartNewAsync();
-        Service = await TestService.StartAsync(Azurite, Configure);
+        Service = await TestService.StartAsync(Azurite, Configure, ConfigureServices);
     }
 
     public async Task DisposeAsync()

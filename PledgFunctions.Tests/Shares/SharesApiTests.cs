@@ -38,8 +38,8 @@ public sealed class SharesApiTests(ServiceFixture fixture) : IClassFixture<Servi
         await (await PayAsync(_page, token)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
-    /// <summary>A pay's nudge is raised beside its read of the share, before the read has checked
-    /// the token or the share: what the read refuses is answered as before and charges nothing.</summary>
+    /// <summary>A pay's nudge is raised only after its read of the share has checked the token and
+    /// the share: what the read refuses is answered as before and charges nothing.</summary>
     [Fact]
     public async Task PaysRefusedByTheReadAnswerAsBeforeAndChargeNothing()
     {

@@ -24,34 +24,22 @@ public static class Pledge
     public static async Task<Results<Ok<PledgeResult>, ProblemHttpResult>> HandleAsync(
         string organizerToken, HttpRequest request, [AsParameters] Services services, CancellationToken ct)
     {
-        // Announced before the card is touched: the orchestration then settles this authorization
-        // whatever happens to this request, and follows the new deadline the commit writes. The
-        // purchase id is in the token, so the nudge is raised beside the read of the purchase, for a
-        // body whose card can be charged; a pledge refused after the read leaves it to the
-        // orchestration, which finds no authorization behind it.
         var errors = new Dictionary<string, string[]>();
         var (input, card, invalid) = ReadPledge(await JsonBody.ReadAsync(request, ct), services.Time.GetUtcNow(), errors);
-        var authorizationKey = ChargeFlow.NewAuthorizationKey();
-        var nudging = card is not null && errors.Count == 0 && PurchaseKeys.TryParseOrganizerToken(organizerToken, out var purchaseId)
-            ? services.Lifecycle.NudgeAsync(purchaseId, Nudge.ForCharge(authorizationKey), ct) : null;
-        var found = await LifecycleSignals.BesideNudgeAsync(nudging, CheckoutApi.FindAsync(organizerToken, services.Purchases, ct));
-        var refusal = found is null ? ApiProblem.NotFound("checkout") : invalid;
-        long[]? amounts = null;
-        if (refusal is null)
-        {
-            amounts = input!.ValidateSplit(found!.Purchase.OrganizerEmail, found.Purchase.Amount, errors);
-            refusal = errors.Count > 0 ? ApiProblem.Validation(errors)
-                : PurchaseRules.WhyNotBeforePledge(found.Purchase, services.Time.GetUtcNow(), "pledged") is { } why ? ApiProblem.NotModifiable(why) : null;
-        }
-        if (refusal is not null)
-        {
-            LifecycleSignals.Abandon(nudging);
-            return refusal;
-        }
-        await nudging!;
+        if (await CheckoutApi.FindAsync(organizerToken, services.Purchases, ct) is not { Purchase: var purchase }) return ApiProblem.NotFound("checkout");
+        if (invalid is not null) return invalid;
+        var amounts = input!.ValidateSplit(purchase.OrganizerEmail, purchase.Amount, errors);
+        if (errors.Count > 0) return ApiProblem.Validation(errors);
+        if (PurchaseRules.WhyNotBeforePledge(purchase, services.Time.GetUtcNow(), "pledged") is { } why) return ApiProblem.NotModifiable(why);
 
-        var purchase = found!.Purchase;
-        var emails = input!.Pledgers?.Select(p => p!.Email!).ToList() ?? [];
+        // Announced before the card is touched: the orchestration then settles this authorization
+        // whatever happens to this request, and follows the new deadline the commit writes. Only
+        // once the read has matched the token's secret: the purchase id half of a token is not
+        // secret, and a forged token must neither write an announcement nor call the engine.
+        var authorizationKey = ChargeFlow.NewAuthorizationKey();
+        await services.Lifecycle.NudgeAsync(purchase.PartitionKey, Nudge.ForCharge(authorizationKey), ct);
+
+        var emails = input.Pledgers?.Select(p => p!.Email!).ToList() ?? [];
         var outcome = await services.Charges.RunAsync(
             new AuthorizationRequest(purchase.Amount, purchase.Currency, card!, purchase.PartitionKey, ShareEntity.RowKeyFor(0)), authorizationKey,
             chargeId => CommitAsync(purchase, emails, amounts!, card!, authorizationKey, chargeId, services, ct), ct);

@@ -8,7 +8,8 @@ namespace PledgFunctions.Functions;
 /// <summary>The orchestrations and activities as the Functions host sees them: one function per
 /// class, named after it, calling the very classes the standalone engine runs (no source generator
 /// is served here, so the wrappers are written by hand).</summary>
-public sealed class LifecycleFunctions(ObservePurchase observe, FailPurchaseAtDeadline failAtDeadline, NotifyMerchant notify, SettleMoney settleMoney)
+public sealed class LifecycleFunctions(ObservePurchase observe, FailPurchaseAtDeadline failAtDeadline, NotifyMerchant notify, ReopenEvent reopen,
+    SettleMoney settleMoney)
 {
     [Function(nameof(PurchaseLifecycle))]
     public static Task<string> PurchaseLifecycle([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -35,4 +36,7 @@ public sealed class LifecycleFunctions(ObservePurchase observe, FailPurchaseAtDe
 
     [Function(nameof(NotifyMerchant))]
     public Task<string> NotifyMerchant([ActivityTrigger] NotifyInput input, CancellationToken ct) => notify.DeliverAsync(input, ct);
+
+    [Function(nameof(ReopenEvent))]
+    public Task<string> ReopenEvent([ActivityTrigger] ReopenInput input, CancellationToken ct) => reopen.ReopenAsync(input, ct);
 }

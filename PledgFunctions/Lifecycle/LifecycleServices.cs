@@ -34,6 +34,7 @@ public static class LifecycleServices
         tasks.AddActivity<ObservePurchase>();
         tasks.AddActivity<FailPurchaseAtDeadline>();
         tasks.AddActivity<NotifyMerchant>();
+        tasks.AddActivity<ReopenEvent>();
         tasks.AddActivity<SettleMoney>();
     }
 }

@@ -105,27 +105,6 @@ public sealed class LifecycleSignals(IDurableClientSource source, StartedInstanc
         catch (Exception e) when (StorageErrors.IsConflict(e)) { }
     }
 
-    /// <summary>The read a nudge was raised beside; if the read fails, the nudge is abandoned.</summary>
-    public static async Task<T> BesideNudgeAsync<T>(Task? nudging, Task<T> read)
-    {
-        try
-        {
-            return await read;
-        }
-        catch
-        {
-            Abandon(nudging);
-            throw;
-        }
-    }
-
-    /// <summary>A nudge raised beside a read that then refused the request: nobody waits for it, and
-    /// its failure (storage trouble) must not surface as an unobserved exception. The orchestration
-    /// that receives it finds no authorization behind it and drops it after the charge's grace.</summary>
-    public static void Abandon(Task? nudging) =>
-        nudging?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-
     /// <summary>Younger than this, a purchase's instance may well not have processed its start: a
     /// nudge not known started writes its announcement while it asks, instead of after the answer.
     /// In the lifecycle benchmark (a pledge right after its create) 346 of 351 pledges found their
@@ -148,7 +127,8 @@ public sealed class LifecycleSignals(IDurableClientSource source, StartedInstanc
         return true;
     }
 
-    private static bool IsAlreadyStarted(Exception e) =>
+    /// <summary>A start its dedupe statuses refused: the instance id is taken.</summary>
+    internal static bool IsAlreadyStarted(Exception e) =>
         e is OrchestrationAlreadyExistsException || e is RpcException { StatusCode: StatusCode.AlreadyExists }
         || e.InnerException is not null && IsAlreadyStarted(e.InnerException);
 }

@@ -20,24 +20,16 @@ public static class PayShare
     public static async Task<Results<Ok<PayResult>, ProblemHttpResult>> HandleAsync(
         string shareToken, HttpRequest request, [AsParameters] Services services, CancellationToken ct)
     {
-        // The nudge announces the authorization before the card is touched: a crash anywhere after
-        // it leaves the orchestration knowing which authorization to settle. The purchase id is in
-        // the token, so it is raised beside the read of the share rather than after it, for a card
-        // that can be charged; a request refused after the read leaves it to the orchestration,
-        // which finds no authorization behind it.
         var (card, invalid) = ReadCard(await JsonBody.ReadAsync(request, ct), services.Time.GetUtcNow());
+        if (await SharesApi.FindAsync(shareToken, services.Purchases, ct) is not var (purchase, share)) return ApiProblem.NotFound("share");
+        if ((invalid ?? Refusal(purchase, share, services.Time.GetUtcNow())) is { } refusal) return refusal;
+
+        // The nudge announces the authorization before the card is touched: a crash anywhere after
+        // it leaves the orchestration knowing which authorization to settle. Only once the read has
+        // matched the token's secret: the purchase id half of a token is not secret, and a forged
+        // token must neither write an announcement nor call the engine.
         var authorizationKey = ChargeFlow.NewAuthorizationKey();
-        var nudging = card is not null && PurchaseKeys.TryParseShareToken(shareToken, out var purchaseId, out _)
-            ? services.Lifecycle.NudgeAsync(purchaseId, Nudge.ForCharge(authorizationKey), ct) : null;
-        var found = await LifecycleSignals.BesideNudgeAsync(nudging, SharesApi.FindAsync(shareToken, services.Purchases, ct));
-        var refusal = found is not { } read ? ApiProblem.NotFound("share") : invalid ?? Refusal(read.Item1, read.Item2, services.Time.GetUtcNow());
-        if (refusal is not null)
-        {
-            LifecycleSignals.Abandon(nudging);
-            return refusal;
-        }
-        var (purchase, share) = found!.Value;
-        await nudging!;
+        await services.Lifecycle.NudgeAsync(purchase.PartitionKey, Nudge.ForCharge(authorizationKey), ct);
         var outcome = await services.Charges.RunAsync(
             new AuthorizationRequest(share.Amount, purchase.Currency, card!, purchase.PartitionKey, share.RowKey), authorizationKey,
             chargeId => CommitAsync((purchase, share), card!, authorizationKey, chargeId, services, ct), ct);

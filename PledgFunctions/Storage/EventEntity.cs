@@ -48,6 +48,9 @@ public sealed class EventEntity : ITableEntity
     public string? LastError { get; set; }
     public DateTimeOffset? DeliveredAt { get; set; }
     public DateTimeOffset? NextAttemptAt { get; set; }
+    /// <summary>The last redelivery round that reopened the row (0: never redelivered); names the
+    /// round's <c>DeliverEvent</c> instance, so a round is started and reopens the row once.</summary>
+    public int Redeliveries { get; set; }
 
     public static string RowKeyFor(string eventId) => RowPrefix + eventId;
 }

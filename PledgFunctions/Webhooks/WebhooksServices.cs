@@ -9,6 +9,8 @@ public static class WebhooksServices
         services.AddSingleton<EventRows>();
         services.AddSingleton<WebhookUrlGuard>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<ReopenEvent>();
+        services.AddSingleton<WebhookFaults>();
         services.AddScoped<WebhookRedelivery>(); // starts a delivery with the request's Durable client
         services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = WebhookSender.Timeout)
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
