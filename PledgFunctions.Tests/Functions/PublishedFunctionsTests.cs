@@ -31,7 +31,7 @@ public sealed class PublishedFunctionsTests
     ];
 
     /// <summary>The handlers that start or signal a purchase's orchestration.</summary>
-    private static readonly string[] DurableClientFunctions = ["CreatePurchase", "Pledge", "PayShare", "CancelPurchase", "RefundPurchase"];
+    private static readonly string[] DurableClientFunctions = ["CreatePurchase", "Pledge", "PayShare", "CancelPurchase", "RefundPurchase", "RedeliverEvent"];
 
     private static readonly IReadOnlyList<Function> Functions = Read();
     private static readonly IReadOnlyList<RouteEndpoint> StandaloneEndpoints = ReadStandaloneEndpoints();

@@ -84,6 +84,12 @@ public abstract class HostFlows(HostFixture fixture)
         Assert.Single(received.Select(r => r.EventId).Distinct());
         var events = await Events.WaitForStatusAsync(Service.Client(), id, "delivered");
         Assert.True(Assert.Single(events).GetProperty("attempts").GetInt32() >= 2);
+
+        // The merchant asks for it again: one more signed delivery of the same event.
+        var eventId = events[0].GetProperty("id").GetString()!;
+        await (await Service.Client().PostJsonAsync($"/api/events/{eventId}/redeliver", new { })).AssertOkAsync(HttpStatusCode.Accepted);
+        var again = await Events.WaitForReceivedAsync(receiver, id, count: 3);
+        Assert.Equal(eventId, again[^1].EventId);
     }
 
     [SkippableFact]
