@@ -41,7 +41,13 @@ public sealed class FunctionsHostProcess : IServiceUnderTest, IAsyncDisposable
         // As local.settings.sample.json: behind the host every request comes from the host's address.
         values["Pledg:RateLimits:ClientAddressHeader"] = "X-Forwarded-For";
         foreach (var (key, setting) in settings ?? new Dictionary<string, string?>()) values[key] = setting;
-        foreach (var (key, setting) in values) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = setting;
+        foreach (var (key, setting) in values)
+        {
+            // A null setting is one the test leaves out, inherited or not.
+            var variable = key.Replace(":", "__", StringComparison.Ordinal);
+            if (setting is null) start.Environment.Remove(variable);
+            else start.Environment[variable] = setting;
+        }
         start.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = environment;
         // Each host its own state folder (keys, logs), whatever else runs on the machine.
         var state = Directory.CreateTempSubdirectory("pledg-functions-host-").FullName;
@@ -78,7 +84,11 @@ public sealed class FunctionsHostProcess : IServiceUnderTest, IAsyncDisposable
             // The host keeps restarting a worker that crashes at start; its reason is in the log.
             var log = Log();
             if (log.Contains("Exceeded language worker restart retry count", StringComparison.Ordinal))
-                throw new InvalidOperationException($"the worker keeps crashing under the Functions host:\n{Tail()}");
+            {
+                // The worker's reason reaches the console only once the host has recycled and started it again.
+                for (var waited = 0; waited < 120 && !WorkerCrashes(log).Any(); waited++, log = Log()) await Task.Delay(500);
+                throw new InvalidOperationException($"the worker keeps crashing under the Functions host: {string.Join("; ", WorkerCrashes(log))}\n{Tail()}");
+            }
             // The host retries a failed start forever; three in a row is a configuration error, not a slow disk.
             if (log.Split("A host error has occurred during startup").Length > 3)
                 throw new InvalidOperationException($"the Functions host keeps failing to start:\n{Tail()}");
@@ -103,6 +113,10 @@ public sealed class FunctionsHostProcess : IServiceUnderTest, IAsyncDisposable
             return string.Join('\n', new StreamReader(read).ReadToEnd().Split('\n').TakeLast(lines));
         }
     }
+
+    /// <summary>Why the worker died, as it said on its way out.</summary>
+    private static IEnumerable<string> WorkerCrashes(string log) =>
+        log.Split('\n').Where(l => l.Contains("Unhandled exception.", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct();
 
     /// <summary>The whole console so far.</summary>
     public string Log()
