@@ -60,13 +60,21 @@ public sealed class PublishedFunctionsTests
             Assert.True(Functions.Any(f => f.Http is { } http && methods.All(http.Methods.Contains) && Covers(http.Route, endpoint)),
                 $"no httpTrigger function serves {string.Join(",", methods)} {endpoint.RoutePattern.RawText}");
         }
-        foreach (var function in Functions.Where(f => f.Http is not null))
+        foreach (var function in Functions.Where(f => f.Http is not null && f.Name != nameof(UnmatchedFunction.Unmatched)))
         {
             // A named endpoint: the function of that name has the endpoint's route.
             var named = StandaloneEndpoints.FirstOrDefault(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == function.Name);
             if (named is not null) Assert.Equal(Normalize(named.RoutePattern.RawText), function.Http!.Route);
             else Assert.Contains(StandaloneEndpoints, e => Covers(function.Http!.Route, e));
         }
+    }
+
+    [Fact]
+    public void TheRequestsNoRouteTakesGoToTheCatchAllOfEveryMethod()
+    {
+        var unmatched = Assert.Single(Functions, f => f.Name == nameof(UnmatchedFunction.Unmatched)).Http!;
+        Assert.Equal("{*path}", unmatched.Route);
+        Assert.Empty(unmatched.Methods);
     }
 
     [Fact]
@@ -153,7 +161,8 @@ public sealed class PublishedFunctionsTests
             var bindings = f.GetProperty("bindings").EnumerateArray().ToList();
             var http = bindings.Where(b => b.GetProperty("type").GetString() == "httpTrigger")
                 .Select(b => new HttpTrigger(b.GetProperty("route").GetString()!, b.GetProperty("authLevel").GetString()!,
-                    b.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()).ToArray()))
+                    // No methods: the host takes every method (the catch-all).
+                    b.TryGetProperty("methods", out var methods) ? methods.EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()).ToArray() : []))
                 .SingleOrDefault();
             return new Function(f.GetProperty("name").GetString()!,
                 bindings.Select(b => new Binding(b.GetProperty("name").GetString()!, b.GetProperty("type").GetString()!,

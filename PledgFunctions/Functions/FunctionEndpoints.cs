@@ -1,41 +1,36 @@
-using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.DurableTask.Client;
 
 namespace PledgFunctions.Functions;
 
-/// <summary>Runs an HTTP-triggered function as the standalone host runs the same route: the
-/// endpoints of <see cref="PledgApp.MapPledgEndpoints"/>, behind <see cref="PledgApp.UsePledgMiddleware"/>
-/// (problem+json errors, authentication, rate limits, authorization), both built once over the
-/// worker's services. A function only names its endpoint; what the request gets is, by
-/// construction, what the standalone route gives.</summary>
+/// <summary>Runs an HTTP-triggered function as the standalone host runs the same request: the
+/// endpoints of <see cref="PledgApp.MapPledgEndpoints"/>, matched by ASP.NET Core's endpoint routing
+/// and run behind <see cref="PledgApp.UsePledgMiddleware"/> (problem+json errors, authentication, rate
+/// limits, authorization), all built once over the worker's services. A function only names the
+/// endpoint its route is for; what the request gets is, by construction, what the standalone gives.</summary>
 public sealed class FunctionEndpoints
 {
-    private readonly List<(RouteEndpoint Endpoint, TemplateMatcher Matcher)> _all;
-    private readonly Dictionary<string, (RouteEndpoint Endpoint, TemplateMatcher Matcher)> _byName;
     private readonly Lazy<RequestDelegate> _pipeline;
+    private readonly HashSet<string> _names;
 
     public FunctionEndpoints(IServiceProvider services)
     {
         var routes = new EndpointCollection(services);
         routes.MapPledgEndpoints();
         DataSource = new CompositeEndpointDataSource(routes.DataSources);
-        // Literal segments before parameters, as endpoint routing orders them (/docs/scalar.js before /docs/{documentName?}).
-        _all = DataSource.Endpoints.OfType<RouteEndpoint>()
-            .OrderBy(e => e.RoutePattern.Parameters.Count)
-            .Select(e => (e, new TemplateMatcher(new RouteTemplate(e.RoutePattern), new RouteValueDictionary(e.RoutePattern.Defaults))))
-            .ToList();
-        _byName = _all.Where(e => e.Item1.Metadata.GetMetadata<IEndpointNameMetadata>() is not null)
-            .ToDictionary(e => e.Item1.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName);
+        _names = DataSource.Endpoints.Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName).OfType<string>().ToHashSet();
 
         // Built at the first request, not here: the authorization middleware reads the app's
         // EndpointDataSource, which under the worker is this class's DataSource.
         _pipeline = new Lazy<RequestDelegate>(() =>
         {
             var app = new ApplicationBuilder(services);
+            // What a WebApplication puts around the standalone's middleware: routing first, the endpoint
+            // last. The real matcher, not a template match: it also applies the route constraints and the
+            // policies that answer 405 (no endpoint for this method) and 415 (a body that is not JSON) on
+            // a path an endpoint's template does match. No endpoint at all: the builder's end answers 404.
+            app.UseRouting();
             app.UsePledgMiddleware();
-            // What endpoint routing would do last: run the endpoint; none (a path the endpoint's pattern
-            // does not match) answers 404, which the error middleware turns into problem+json.
-            app.Run(context => context.GetEndpoint()?.RequestDelegate?.Invoke(context) ?? NotFound(context));
+            app.UseEndpoints(endpoints => { foreach (var source in routes.DataSources) endpoints.DataSources.Add(source); });
             return app.Build();
         });
     }
@@ -43,55 +38,30 @@ public sealed class FunctionEndpoints
     /// <summary>The endpoints the functions run, for the OpenAPI document.</summary>
     public EndpointDataSource DataSource { get; }
 
-    /// <summary>The names a function can run: one per public route.</summary>
-    public IReadOnlyCollection<string> Names => _byName.Keys;
-
-    public RouteEndpoint Endpoint(string name) =>
-        _byName.TryGetValue(name, out var found) ? found.Endpoint : throw new ArgumentException($"No endpoint is named '{name}'.", nameof(name));
-
-    /// <summary>Runs the endpoint named <paramref name="name"/> for this request and writes its
-    /// answer to the request's response. <paramref name="durableClient"/>: the client the
-    /// function's <c>[DurableClient]</c> binding gave, for the handlers that start or signal an
+    /// <summary>Runs the request through routing and the endpoint it matches, and writes its answer
+    /// to the request's response. <paramref name="name"/>: the endpoint the function's route is for
+    /// (the host chose the function by its template; routing matches again, so a value the endpoint's
+    /// constraints refuse gets the standalone's answer). <paramref name="durableClient"/>: the client
+    /// the function's <c>[DurableClient]</c> binding gave, for the handlers that start or signal an
     /// orchestration.</summary>
-    public async Task<IResult> RunAsync(HttpRequest request, string name, DurableTaskClient? durableClient = null)
+    public Task<IResult> RunAsync(HttpRequest request, string name, DurableTaskClient? durableClient = null)
     {
-        if (!_byName.TryGetValue(name, out var named)) throw new ArgumentException($"No endpoint is named '{name}'.", nameof(name));
+        if (!_names.Contains(name)) throw new ArgumentException($"No endpoint is named '{name}'.", nameof(name));
         if (durableClient is not null && request.HttpContext.RequestServices.GetService<DurableClientAccessor>() is { } accessor)
             accessor.Client = durableClient;
-        return await RunAsync(request, [named]);
+        return RunAsync(request);
     }
 
-    /// <summary>Runs whichever endpoint under <paramref name="prefix"/> matches the request's path and
-    /// method: for a library's group of unnamed routes (Scalar's page and its scripts under /docs).</summary>
-    public Task<IResult> RunUnderAsync(HttpRequest request, string prefix) =>
-        RunAsync(request, _all.Where(e => e.Endpoint.RoutePattern.RawText?.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) == true
-                                          && AcceptsMethod(e.Endpoint, request.Method)));
-
-    private async Task<IResult> RunAsync(HttpRequest request, IEnumerable<(RouteEndpoint Endpoint, TemplateMatcher Matcher)> candidates)
+    /// <summary>Runs whichever endpoint routing matches, or answers as the standalone does when none
+    /// does (404, 405, 415 problems): for Scalar's unnamed routes under /docs and for the requests no
+    /// other function's route takes (<see cref="UnmatchedFunction"/>).</summary>
+    public async Task<IResult> RunAsync(HttpRequest request)
     {
-        var context = request.HttpContext;
-        context.SetEndpoint(null);
-        foreach (var (endpoint, matcher) in candidates)
-        {
-            var values = new RouteValueDictionary();
-            if (!matcher.TryMatch(request.Path, values)) continue;
-            context.SetEndpoint(endpoint);
-            context.Request.RouteValues = values;
-            break;
-        }
-        await _pipeline.Value(context);
+        // The worker's own routing chose the function; ours must match afresh (it skips a set endpoint).
+        request.HttpContext.SetEndpoint(null);
+        await _pipeline.Value(request.HttpContext);
         // The response is written; nothing is left for the worker to execute.
         return Results.Empty;
-    }
-
-    private static bool AcceptsMethod(Endpoint endpoint, string method) =>
-        endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods is not { Count: > 0 } methods
-        || methods.Contains(method, StringComparer.OrdinalIgnoreCase);
-
-    private static Task NotFound(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status404NotFound;
-        return Task.CompletedTask;
     }
 
     /// <summary>The route builder the endpoints are mapped on: like a WebApplication's, without a server.</summary>

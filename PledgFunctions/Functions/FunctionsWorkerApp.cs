@@ -11,6 +11,7 @@ public static class FunctionsWorkerApp
     public static IHost Build(string[] args)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
+        builder.UseMiddleware<UnforwardableRequests>(); // first: the integration's middleware waits for the proxied request
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddSingleton(TimeProvider.System);
 

@@ -18,5 +18,5 @@ public sealed class OperationsFunctions(FunctionEndpoints endpoints)
     /// <summary>Scalar's page and the scripts it loads, all under /docs.</summary>
     [Function(nameof(Docs))]
     public Task<IResult> Docs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/{*path}")] HttpRequest req) =>
-        endpoints.RunUnderAsync(req, "/docs");
+        endpoints.RunAsync(req);
 }
