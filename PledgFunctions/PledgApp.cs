@@ -25,7 +25,10 @@ public static class PledgApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The content root is the build output, where appsettings.json (log levels, the console's
+        // format) is copied: `dotnet run --project PledgFunctions` from the repository root would
+        // otherwise look for it in the working directory, find none and log everything at Information.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddLocalSettings(args);        // Development: local.settings(.sample).json Values, like `func start`
         builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);

@@ -10,10 +10,13 @@ public static class Requires
 
     public static bool Strict => Environment.GetEnvironmentVariable(Switch) == "1";
 
-    public const string ChromiumPath = "/usr/bin/chromium";
+    /// <summary>Debian's Chromium, unless <c>PLEDG_CHROMIUM_PATH</c> names another build.</summary>
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("PLEDG_CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
-    public static void Chromium() => Piece(File.Exists(ChromiumPath),
-        $"Chromium not found at {ChromiumPath}: install Debian's chromium package (apt-get install chromium)");
+    public static bool HasChromium => File.Exists(ChromiumPath);
+
+    public static void Chromium() => Piece(HasChromium,
+        $"Chromium not found at {ChromiumPath}: install Debian's chromium package (apt-get install chromium) or set PLEDG_CHROMIUM_PATH");
 
     /// <summary>Core Tools' <c>func</c> on PATH, or the host built from source beside the repository.</summary>
     public static FunctionsHostCommand FunctionsHost()

@@ -4,23 +4,25 @@ using PledgFunctions.Tests.Infrastructure;
 namespace PledgFunctions.Tests.Pages;
 
 /// <summary>Azurite, the service, a second service whose payment window is 3 s (for expiry), and
-/// one headless Debian Chromium driven by Playwright; every test opens its own browser context.</summary>
+/// one headless Debian Chromium driven by Playwright; every test opens its own browser context.
+/// Without Chromium it starts the rest, for the tests over plain HTTP, and each browser test calls
+/// <see cref="Requires.Chromium"/> first, which skips it (or, strict, fails it) naming what to install.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string MerchantName = "Alpine Outfitters";
 
-    private IPlaywright _playwright = null!;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
 
     public Azurite Azurite { get; private set; } = null!;
     public TestService Service { get; private set; } = null!;
     public TestService ShortWindowService { get; private set; } = null!;
-    public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(10_000);
         Azurite = await Azurite.StartNewAsync();
-        var browser = LaunchAsync();
+        var browser = Requires.HasChromium ? LaunchAsync() : Task.FromResult<IBrowser?>(null);
         // One after the other: two first initializations racing on the same tables prove nothing here.
         Service = await TestService.StartAsync(Azurite, s => s["Pledg:BootstrapMerchants:0:Name"] = MerchantName);
         ShortWindowService = await TestService.StartAsync(Azurite, s =>
@@ -28,15 +30,15 @@ public sealed class BrowserFixture : IAsyncLifetime
             s["Pledg:BootstrapMerchants:0:Name"] = MerchantName;
             s["Pledg:PaymentWindow"] = "00:00:03";
         });
-        Browser = await browser;
+        _browser = await browser;
     }
 
-    private async Task<IBrowser> LaunchAsync()
+    private async Task<IBrowser?> LaunchAsync()
     {
         _playwright = await Playwright.CreateAsync();
         return await _playwright.Chromium.LaunchAsync(new()
         {
-            ExecutablePath = "/usr/bin/chromium",
+            ExecutablePath = Requires.ChromiumPath,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"],
@@ -47,7 +49,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// given width, recording script errors and Content-Security-Policy violations.</summary>
     public async Task<BrowserPage> OpenAsync(TestService? service = null, int width = 1280)
     {
-        var context = await Browser.NewContextAsync(new()
+        var browser = _browser ?? throw new InvalidOperationException($"No browser: the test must call {nameof(Requires)}.{nameof(Requires.Chromium)}() first.");
+        var context = await browser.NewContextAsync(new()
         {
             BaseURL = (service ?? Service).BaseAddress.ToString(),
             Locale = "en-US",
@@ -68,8 +71,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Browser.CloseAsync();
-        _playwright.Dispose();
+        if (_browser is not null) await _browser.CloseAsync();
+        _playwright?.Dispose();
         await ShortWindowService.DisposeAsync();
         await Service.DisposeAsync();
         await Azurite.DisposeAsync();

@@ -14,11 +14,12 @@ public sealed class ScreenshotTests(BrowserFixture fixture)
         ? Path.Combine(RepositoryPaths.Root, "docs", "screenshots")
         : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(1280)]
     [InlineData(360)]
     public async Task BothPagesRenderWithoutSidewaysScrolling(int width)
     {
+        Requires.Chromium();
         Directory.CreateDirectory(Folder);
         var purchase = await TestPurchases.CreateAsync(fixture.Service.Client(), PageData.Order(organizer: "alice@example.com"));
 

@@ -8,9 +8,10 @@ namespace PledgFunctions.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed class SharePageTests(BrowserFixture fixture)
 {
-    [Fact]
+    [SkippableFact]
     public async Task PledgerPaysAndTheOrganizerPageThenShowsTheSharePaid()
     {
+        Requires.Chromium();
         var (bob, carol) = (PageData.Email("bob"), PageData.Email("carol"));
         var (purchase, pledge) = await PageData.PledgedAsync(fixture.Service, bob, carol);
         await using var organizer = await fixture.OpenAsync();
@@ -47,9 +48,10 @@ public sealed class SharePageTests(BrowserFixture fixture)
         pledger.AssertNoScriptErrors();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheLastPledgersPaymentShowsThePurchaseSucceeded()
     {
+        Requires.Chromium();
         var (purchase, pledge) = await PageData.PledgedAsync(fixture.Service, PageData.Email("bob"));
         await using var pledger = await fixture.OpenAsync();
         var page = pledger.Page;
@@ -75,9 +77,10 @@ public sealed class SharePageTests(BrowserFixture fixture)
         organizer.AssertNoScriptErrors();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnExpiredPurchasesPagesShowItFailed()
     {
+        Requires.Chromium();
         // Payment window 3 s: one purchase pledged (its pledger never pays), one never pledged.
         var service = fixture.ShortWindowService;
         var (pledged, pledge) = await PageData.PledgedAsync(service, PageData.Email("bob"));
@@ -105,9 +108,10 @@ public sealed class SharePageTests(BrowserFixture fixture)
         late.AssertNoScriptErrors();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ACancelledPurchaseShowsItOnTheOrganizersPage()
     {
+        Requires.Chromium();
         var purchase = await TestPurchases.CreateAsync(fixture.Service.Client(), PageData.Order());
         var id = purchase.GetProperty("id").GetString();
         await (await fixture.Service.Client().PostAsync($"/api/purchases/{id}/cancel", null)).AssertOkAsync();

@@ -39,7 +39,7 @@ public sealed class EngineStorage
             MaxConcurrentTaskOrchestrationWorkItems = engine.MaxConcurrentOrchestrations,
             MaxConcurrentTaskActivityWorkItems = engine.MaxConcurrentActivities,
             StorageAccountClientProvider = _clients,
-            LoggerFactory = loggers,
+            LoggerFactory = new EngineLogLevels(loggers),
             // A start refused by its dedupe statuses throws (AlreadyExists) instead of returning as
             // if it had started: LifecycleSignals.StartAsync must know, to restart an instance that
             // ended before a retried create inserted its purchase.

@@ -52,7 +52,13 @@ public sealed class SidecarServer(EngineStorage engine, StorageHealth health, IL
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port, l => l.Protocols = HttpProtocols.Http2));
+        // Ctrl+C and SIGTERM are the app host's to handle: it stops the sidecar (StopAsync, after the
+        // worker). A console lifetime here would also log a second "Application started/is shutting down".
+        builder.Services.AddSingleton<IHostLifetime>(_lifetime);
+        // As the host's URLs, not a Listen in code: this host sees the app's ASPNETCORE_URLS too (dotnet
+        // run's launch profile sets it), and Kestrel warns when code overrides it.
+        builder.WebHost.UseUrls(Address);
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<IOrchestrationService>(engine.Service);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(engine.Service);
@@ -111,8 +117,9 @@ public sealed class SidecarServer(EngineStorage engine, StorageHealth health, IL
     }
 }
 
-/// <summary>Started when the sidecar listens; never "stopping" (see <see cref="SidecarServer.StopAsync"/>).</summary>
-internal sealed class SidecarLifetime : IHostApplicationLifetime
+/// <summary>Started when the sidecar listens; never "stopping" (see <see cref="SidecarServer.StopAsync"/>);
+/// deaf to the process's signals, which the app's own host handles.</summary>
+internal sealed class SidecarLifetime : IHostApplicationLifetime, IHostLifetime
 {
     private readonly CancellationTokenSource _started = new();
 
@@ -125,4 +132,8 @@ internal sealed class SidecarLifetime : IHostApplicationLifetime
     public void NotifyStarted() => _started.Cancel();
 
     public void StopApplication() { }
+
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
