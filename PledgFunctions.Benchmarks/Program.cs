@@ -4,7 +4,7 @@ using PledgFunctions.Benchmarks.Micro;
 using PledgFunctions.Faults;
 
 // dotnet run -c Release --project PledgFunctions.Benchmarks -- micro [BenchmarkDotNet arguments]
-// dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process]
+// dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced,hosts] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process]
 // dotnet run -c Release --project PledgFunctions.Benchmarks -- faults [--short] [--seed N] [--only crash|outage|abuse] [--cycles N] [--lifetime s] [--window s] [--settle s]
 var command = args.FirstOrDefault();
 var rest = args.Skip(1).ToArray();
@@ -32,7 +32,7 @@ switch (command)
         foreach (var violation in report.Violations.Take(100)) Console.WriteLine("  " + violation);
         return report.Violations.Count == 0 ? 0 : 1;
     default:
-        Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process] | faults [--short] [--seed N] [--only crash|outage|abuse] [--cycles N] [--lifetime s] [--window s] [--settle s]");
+        Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced,hosts] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process] | faults [--short] [--seed N] [--only crash|outage|abuse] [--cycles N] [--lifetime s] [--window s] [--settle s]");
         return 2;
 }
 

@@ -2,7 +2,7 @@ using PledgFunctions.Tests.Infrastructure;
 
 namespace PledgFunctions.Benchmarks.Load;
 
-/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process]</c>:
+/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced,hosts] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process]</c>:
 /// Azurite (in memory, free ports) and the service in this process on loopback with its standalone
 /// Durable Task engine, then purchase creation at concurrency 1/16/64, full lifecycles with
 /// 0/1/5/20 pledgers (request latencies), lifecycles arriving at fixed rates (latency below
@@ -10,7 +10,8 @@ namespace PledgFunctions.Benchmarks.Load;
 /// included) beside a bare orchestration and the engines' idle cost, and deadline lateness over
 /// 200 purchases, each beside a baseline made in the same run. Only when asked: one start-orchestration
 /// call taken apart (<c>--only starts</c>), Azurite's own cost model (<c>--only azurite</c>) and the
-/// engine's own work at a lifecycle rate, to run beside another benchmark (<c>--only bare-paced --rates 3 --minutes 4</c>). Prints Markdown (docs/benchmarks.md).</summary>
+/// engine's own work at a lifecycle rate, to run beside another benchmark (<c>--only bare-paced --rates 3 --minutes 4</c>), and both
+/// hosts side by side, standalone and the built app under the Functions host (<c>--only hosts</c>). Prints Markdown (docs/benchmarks.md).</summary>
 public static class LoadDriver
 {
     /// <param name="only">One part or several, comma-separated (<c>lifecycles,engine</c>); null runs every part but azurite.</param>
@@ -30,7 +31,7 @@ public static class LoadDriver
         double? minutes = null)
     {
         var parts = only?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-        bool Runs(string part) => parts is null ? part is not ("azurite" or "starts" or "bare-paced") : parts.Contains(part);
+        bool Runs(string part) => parts is null ? part is not ("azurite" or "starts" or "bare-paced" or "hosts") : parts.Contains(part);
         var scale = quick ? 0.2 : 1.0;
         var report = new LoadReport();
         Console.WriteLine($"## Load run {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick)" : "")}{(only is null ? "" : $" --only {only}")}" +
@@ -66,6 +67,7 @@ public static class LoadDriver
         if (Runs("deadlines")) await DeadlineLoad.RunAsync(quick ? 100 : 200, report);
         if (Runs("starts")) await StartCost.RunAsync(scale, report);
         if (Runs("azurite")) await AzuriteCost.RunAsync(scale, report);
+        if (Runs("hosts")) await HostComparison.RunAsync(rates ?? PacedLifecycles.DefaultRates, scale, report);
         if (Runs("bare-paced")) await BarePaced.RunAsync(rates?.FirstOrDefault() ?? 3, TimeSpan.FromMinutes(minutes ?? 4), report);
 
         using var process = System.Diagnostics.Process.GetCurrentProcess();

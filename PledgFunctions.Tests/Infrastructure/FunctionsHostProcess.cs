@@ -32,10 +32,10 @@ public sealed class FunctionsHostProcess : IServiceUnderTest, IAsyncDisposable
     /// keys; they become <c>Pledg__X</c> variables, as local.settings.json Values do).
     /// <paramref name="environment"/> defaults to Development, what <c>func start</c> sets.</summary>
     public static async Task<FunctionsHostProcess> StartAsync(FunctionsHostCommand host, Azurite azurite,
-        IDictionary<string, string?>? settings = null, string environment = "Development")
+        IDictionary<string, string?>? settings = null, string environment = "Development", string? appDirectory = null)
     {
         var port = FreePorts.Next();
-        var start = host.StartInfo(AppContext.BaseDirectory, port);
+        var start = host.StartInfo(appDirectory ?? AppContext.BaseDirectory, port);
         var values = TestService.DefaultSettings(azurite);
         values["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
         // As local.settings.sample.json: behind the host every request comes from the host's address.
