@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
+using System.Net.Http.Json;
 using PledgFunctions.Storage;
 using PledgFunctions.Tests.Infrastructure;
 
@@ -61,14 +62,14 @@ public static class HostComparison
             var service = await InProcessService.StartAsync(azurite, window);
             return (service.Http, async () => await service.DisposeAsync());
         }
-        var process = await FunctionsHostProcess.StartAsync(host, azurite, new Dictionary<string, string?>
+        var process = await FunctionsHostService.StartAsync(host, azurite, new Dictionary<string, string>
         {
             ["Pledg:PaymentWindow"] = window.ToString(),
             ["Pledg:RateLimits:Enabled"] = "false",
-            ["Pledg:BootstrapMerchants:2:Name"] = "Bench Shop",
-            ["Pledg:BootstrapMerchants:2:ApiKey"] = InProcessService.MerchantKey,
-            ["Pledg:BootstrapMerchants:2:WebhookSecret"] = "whsec_bench_merchant_0123456789",
-        }, environment: "Production");
+            ["Pledg:BootstrapMerchants:0:Name"] = "Bench Shop",
+            ["Pledg:BootstrapMerchants:0:ApiKey"] = InProcessService.MerchantKey,
+            ["Pledg:BootstrapMerchants:0:WebhookSecret"] = "whsec_bench_merchant_0123456789",
+        });
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", InProcessService.MerchantKey);
         return (http, async () =>

@@ -14,8 +14,11 @@ public sealed class FunctionsHostProcess : IServiceUnderTest, IAsyncDisposable
     private readonly ServiceProvider _storage;
     private readonly StreamWriter _log;
 
+    private readonly string _state;
+
     private FunctionsHostProcess(Process process, Uri baseAddress, ServiceProvider storage, StreamWriter log, string logPath)
     {
+        _state = Path.GetDirectoryName(logPath)!;
         _process = process;
         BaseAddress = baseAddress;
         _storage = storage;
@@ -126,6 +129,14 @@ public sealed class FunctionsHostProcess : IServiceUnderTest, IAsyncDisposable
             using var read = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             return new StreamReader(read).ReadToEnd();
         }
+    }
+
+    /// <summary>The host's master key (admin API), from the secrets file it wrote in its state folder.</summary>
+    public string MasterKey()
+    {
+        var secrets = Directory.GetFiles(_state, "host.json", SearchOption.AllDirectories).Single(f => Path.GetFileName(Path.GetDirectoryName(f)) == "secrets");
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(secrets));
+        return document.RootElement.GetProperty("masterKey").GetProperty("value").GetString()!;
     }
 
     /// <summary>The isolated worker the host started (the dotnet process running PledgFunctions.dll).</summary>
