@@ -66,6 +66,8 @@ public static class HostComparison
         {
             ["Pledg:PaymentWindow"] = window.ToString(),
             ["Pledg:RateLimits:Enabled"] = "false",
+            // The webhook receiver is on loopback; Production refuses that by default (SSRF guard).
+            ["Pledg:Webhooks:AllowPrivateNetworks"] = "true",
             ["Pledg:BootstrapMerchants:0:Name"] = "Bench Shop",
             ["Pledg:BootstrapMerchants:0:ApiKey"] = InProcessService.MerchantKey,
             ["Pledg:BootstrapMerchants:0:WebhookSecret"] = "whsec_bench_merchant_0123456789",
