@@ -23,9 +23,11 @@
     else showLoadError(result);
   }
 
-  // The organizer's money: pledgers' payments come back to their card as reimbursements; a failed
-  // purchase gives back everything else too.
-  const owedBack = (c) => (c.state === 'FAILED' ? c.paidAmount : c.paidAmount - (c.shares[0]?.amount ?? c.paidAmount));
+  // The organizer's money: their card pays the whole amount at the pledge and the pledgers' shares
+  // come back to it as reimbursements, counted from the shares because the charge reaches the
+  // ledger (paidAmount) only once the lifecycle settles it, after the pledge's answer is shown; a
+  // failed purchase gives back everything that was charged.
+  const owedBack = (c) => (c.state === 'FAILED' ? c.paidAmount : c.amount - (c.shares[0]?.amount ?? c.amount));
   const givenBack = (c) => c.reimbursedAmount + c.refundedAmount;
   const refundsDone = (c) => givenBack(c) >= owedBack(c);
 
