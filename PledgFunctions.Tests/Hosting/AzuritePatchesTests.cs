@@ -31,6 +31,7 @@ public sealed class AzuritePatchesTests
             ("RowKey eq 'a'", null),
         };
         var script = $$"""
+            process.argv[1] = require('path').resolve('node_modules/azurite/dist/src/azurite.js');
             const { partitionOf } = require('./tools/azurite-indexed-storage.cjs');
             console.log(JSON.stringify({{JsonSerializer.Serialize(cases.Select(c => c.Filter))}}.map(f => partitionOf(f) ?? null)));
             """;
@@ -44,6 +45,7 @@ public sealed class AzuritePatchesTests
     public async Task SmallBatchesKeepTheIndicesTrue()
     {
         var script = """
+            process.argv[1] = require('path').resolve('node_modules/azurite/dist/src/azurite.js');
             require('./tools/azurite-indexed-storage.cjs');
             const loki = require('lokijs');
             const messages = new loki('t').addCollection('m', { indices: ['queueName', 'due'] });
