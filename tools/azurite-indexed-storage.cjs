@@ -27,7 +27,10 @@
 //    time too, and the id, expiry or queue term goes first: the same messages, found through an
 //    index (a read still walks its own queue's messages, the pending durable timers included).
 //
-// Each patch is skipped, leaving that part of Azurite as it is, if its code is not where this expects it.
+// Each patch checks that the code it replaces is where it expects it and throws otherwise, so a new
+// Azurite whose code moved stops at start with the patch's name instead of running unpatched
+// unnoticed. PLEDG_AZURITE_PATCHES picks the patches (comma-separated names below; `none` runs
+// Azurite as published), for measuring one against stock.
 const path = require('path');
 
 const azuriteRoot = (() => {
@@ -71,10 +74,18 @@ function partitionOf(filter) {
   return conjunctive(tail) && depth === 0 ? partition : undefined;
 }
 
+function missing(patch, what) {
+  let version = '?';
+  try { version = load('./package.json').version; } catch { /* not an Azurite folder */ }
+  throw new Error(`tools/azurite-indexed-storage.cjs: patch '${patch}' does not fit Azurite ${version}: ${what} is not where it was. ` +
+    'Update the patch, or run Azurite as published with PLEDG_AZURITE_PATCHES=none.');
+}
+
 function narrowPartitionQueries() {
   const Store = load('./dist/src/table/persistence/LokiTableMetadataStore.js').default;
   const query = Store?.prototype?.queryTableEntities;
-  if (typeof query !== 'function' || typeof Store.prototype.getEntityCollection !== 'function') return;
+  if (typeof query !== 'function' || typeof Store.prototype.getEntityCollection !== 'function')
+    missing('partitions', 'LokiTableMetadataStore.queryTableEntities / getEntityCollection');
   Store.prototype.queryTableEntities = function (context, account, table, queryOptions, ...rest) {
     const partition = partitionOf(queryOptions?.filter);
     if (partition === undefined) return query.call(this, context, account, table, queryOptions, ...rest);
@@ -94,7 +105,8 @@ const SMALL_BATCH = 32;
 function cheapBatches() {
   const collection = load('lokijs').Collection?.prototype;
   const { removeBatch, removeBatchByPositions, update } = collection ?? {};
-  if ([removeBatch, removeBatchByPositions, update, collection?.remove].some(f => typeof f !== 'function')) return;
+  if ([removeBatch, removeBatchByPositions, update, collection?.remove].some(f => typeof f !== 'function'))
+    missing('batches', "LokiJS's Collection.removeBatch / removeBatchByPositions / update / remove");
   collection.removeBatch = function (batch) {
     if (batch.length === 0) return;
     if (batch.length === 1) return this.remove(batch[0]);
@@ -132,7 +144,8 @@ function indexedMessages() {
   const Store = load('./dist/src/queue/persistence/LokiQueueMetadataStore.js').default;
   const Collection = load('lokijs').Collection?.prototype;
   if (typeof Store?.prototype?.clearExpiredMessages !== 'function' || typeof Store.prototype.checkQueueExist !== 'function'
-    || typeof Collection?.chain !== 'function') return;
+    || typeof Collection?.chain !== 'function')
+    missing('messages', 'LokiQueueMetadataStore.clearExpiredMessages / checkQueueExist, LokiJS Collection.chain');
   const prepared = new WeakSet();
   // Every read, peek and delete of messages clears the expired ones first: the collection is set up there.
   const messagesOf = store => {
@@ -157,12 +170,15 @@ function indexedMessages() {
   };
 }
 
-for (const patch of [narrowPartitionQueries, cheapBatches, indexedMessages]) {
-  try {
-    patch();
-  } catch {
-    // Another Azurite or LokiJS layout: this part runs unchanged.
-  }
+const patches = { partitions: narrowPartitionQueries, batches: cheapBatches, messages: indexedMessages };
+const wanted = (process.env.PLEDG_AZURITE_PATCHES ?? Object.keys(patches).join(','))
+  .split(',').map(name => name.trim()).filter(name => name && name !== 'none');
+const unknown = wanted.filter(name => !(name in patches));
+if (unknown.length > 0) throw new Error(`PLEDG_AZURITE_PATCHES: no patch named ${unknown.join(', ')} (known: ${Object.keys(patches).join(', ')}, none)`);
+const applied = [];
+for (const name of wanted) {
+  patches[name]();
+  applied.push(name);
 }
 
-module.exports = { partitionOf };
+module.exports = { partitionOf, applied };

@@ -3,7 +3,7 @@
 // then rounds of send → read (up to 32) → delete what was read → read again (empty), the
 // engine's polling pattern. Prints the mean time of a round.
 //
-//   node PledgFunctions.Benchmarks/Azurite/queue-store-bench.cjs            # patched, as dotnet run and the tests run Azurite
+//   node PledgFunctions.Benchmarks/Azurite/queue-store-bench.cjs            # patched as dotnet run and the tests run Azurite (PLEDG_AZURITE_PATCHES picks which)
 //   node PledgFunctions.Benchmarks/Azurite/queue-store-bench.cjs --stock    # Azurite as published
 const path = require('path');
 const root = path.resolve(__dirname, '..', '..');
@@ -33,5 +33,5 @@ const message = (queue, id, visibleAt) => ({
     await store.getMessages('a', queue, new Date(Date.now() + 30000), 'e' + round, 32, new Date());
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6 / rounds;
-  console.log(`${stock ? 'stock Azurite' : 'Azurite with tools/azurite-indexed-storage.cjs'}: ${ms.toFixed(2)} ms per round (send, read, delete, empty read), ${waiting.toLocaleString('en')} messages waiting, ${rounds} rounds`);
+  console.log(`${stock ? 'stock Azurite' : `patches ${process.env.PLEDG_AZURITE_PATCHES ?? 'all'}`}: ${ms.toFixed(2)} ms per round (send, read, delete, empty read), ${waiting.toLocaleString('en')} messages waiting, ${rounds} rounds`);
 })();

@@ -31,6 +31,7 @@ public sealed class AzuritePatchesTests
             ("RowKey eq 'a'", null),
         };
         var script = $$"""
+            process.argv[1] = require('path').resolve('node_modules/azurite/dist/src/azurite.js');
             const { partitionOf } = require('./tools/azurite-indexed-storage.cjs');
             console.log(JSON.stringify({{JsonSerializer.Serialize(cases.Select(c => c.Filter))}}.map(f => partitionOf(f) ?? null)));
             """;
@@ -44,6 +45,7 @@ public sealed class AzuritePatchesTests
     public async Task SmallBatchesKeepTheIndicesTrue()
     {
         var script = """
+            process.argv[1] = require('path').resolve('node_modules/azurite/dist/src/azurite.js');
             require('./tools/azurite-indexed-storage.cjs');
             const loki = require('lokijs');
             const messages = new loki('t').addCollection('m', { indices: ['queueName', 'due'] });
@@ -153,16 +155,70 @@ public sealed class AzuritePatchesTests
         Assert.Equal(["elsewhere"], (await other.ReceiveMessagesAsync(32)).Value.Select(m => m.MessageText));
     }
 
+    /// <summary>Every patch fits the Azurite that package-lock.json installs: this fails when an
+    /// Azurite upgrade moved the code a patch replaces (the preload then stops Azurite at start).</summary>
+    [Fact]
+    public async Task EveryPatchFitsTheInstalledAzurite()
+    {
+        var script = $$"""
+            process.argv[1] = {{JsonSerializer.Serialize(RepositoryPaths.AzuriteScript)}};
+            console.log(JSON.stringify(require('./tools/azurite-indexed-storage.cjs').applied));
+            """;
+        Assert.Equal(["partitions", "batches", "messages"], JsonSerializer.Deserialize<string[]>(await NodeAsync(script))!);
+    }
+
+    /// <summary>A patch whose code is not where it expects it stops Azurite at start with its name,
+    /// instead of letting it run unpatched unnoticed.</summary>
+    [Fact]
+    public async Task APatchThatNoLongerFitsStopsAzuriteWithItsName()
+    {
+        var moved = Directory.CreateTempSubdirectory("pledg-moved-azurite-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(moved, "dist", "src", "table", "persistence"));
+            await File.WriteAllTextAsync(Path.Combine(moved, "dist", "src", "table", "persistence", "LokiTableMetadataStore.js"), "exports.default = class {};");
+            await File.WriteAllTextAsync(Path.Combine(moved, "package.json"), """{"version":"9.9.9"}""");
+            var script = $$"""
+                process.argv[1] = {{JsonSerializer.Serialize(Path.Combine(moved, "dist", "src", "azurite.js"))}};
+                require('./tools/azurite-indexed-storage.cjs');
+                """;
+            var (exitCode, errors) = await NodeRawAsync(script);
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("patch 'partitions' does not fit Azurite 9.9.9", errors);
+        }
+        finally
+        {
+            Directory.Delete(moved, recursive: true);
+        }
+    }
+
     private static async Task<string> NodeAsync(string script)
     {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = RepositoryPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-e");
-        start.ArgumentList.Add(script);
+        var start = Node(script);
         using var node = Process.Start(start)!;
         var output = node.StandardOutput.ReadToEndAsync();
         var errors = node.StandardError.ReadToEndAsync();
         await node.WaitForExitAsync();
         Assert.True(node.ExitCode == 0, await errors);
         return (await output).Trim();
+    }
+
+    private static async Task<(int ExitCode, string Errors)> NodeRawAsync(string script)
+    {
+        using var node = Process.Start(Node(script))!;
+        var errors = node.StandardError.ReadToEndAsync();
+        await node.StandardOutput.ReadToEndAsync();
+        await node.WaitForExitAsync();
+        return (node.ExitCode, await errors);
+    }
+
+    /// <summary>Every patch, whatever PLEDG_AZURITE_PATCHES says where the tests run.</summary>
+    private static ProcessStartInfo Node(string script)
+    {
+        var start = new ProcessStartInfo("node") { WorkingDirectory = RepositoryPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment.Remove("PLEDG_AZURITE_PATCHES");
+        start.ArgumentList.Add("-e");
+        start.ArgumentList.Add(script);
+        return start;
     }
 }

@@ -12,6 +12,7 @@ public sealed class Azurite : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly List<Process> _processes = [];
+    private readonly Dictionary<Process, System.Text.StringBuilder> _errors = [];
     private readonly bool _oneProcess;
     private readonly string? _location;
 
@@ -70,7 +71,8 @@ public sealed class Azurite : IAsyncDisposable
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromSeconds(90))
         {
-            if (_processes.FirstOrDefault(p => p.HasExited) is { } exited) throw new InvalidOperationException($"Azurite exited with {exited.ExitCode}.");
+            if (_processes.FirstOrDefault(p => p.HasExited) is { } exited)
+                throw new InvalidOperationException($"Azurite exited with {exited.ExitCode}: {(_errors.TryGetValue(exited, out var said) ? said.ToString().Trim() : "")}");
             if (await FreePorts.AnswersAsync(TablePort) && await FreePorts.AnswersAsync(QueuePort) && await FreePorts.AnswersAsync(BlobPort)) return;
             await Task.Delay(50);
         }
@@ -88,8 +90,11 @@ public sealed class Azurite : IAsyncDisposable
                  }.Concat(args))
             start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
+        // What Azurite says on its way out (a preload patch that no longer fits names itself there).
+        var errors = new System.Text.StringBuilder();
+        _errors[process] = errors;
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);
@@ -102,6 +107,7 @@ public sealed class Azurite : IAsyncDisposable
     {
         await Task.WhenAll(_processes.Select(StopAsync));
         _processes.Clear();
+        _errors.Clear();
     }
 
     private async Task StopAsync(Process process)
