@@ -137,6 +137,27 @@ public abstract class HostFlows(HostFixture fixture)
     }
 
     [SkippableFact]
+    public async Task TheMerchantsReadsAndAnEditAnswerAsTheContractSays()
+    {
+        var merchant = Service.Client();
+        var organizer = $"reads+{Guid.NewGuid():N}@example.com";
+        var purchase = await TestPurchases.CreateAsync(merchant, TestPurchases.Body(amount: 3_000, organizer: organizer));
+        var id = purchase.GetProperty("id").GetString()!;
+
+        var edited = await (await merchant.PatchAsync($"/api/purchases/{id}", Http.Json(new { reference = "order-42" }))).AssertOkAsync();
+        Assert.Equal("order-42", edited.GetProperty("reference").GetString());
+        Assert.Equal(3_000, edited.GetProperty("amount").GetInt64());
+        Assert.Equal("INITIALIZED", (await (await merchant.GetAsync($"/api/purchases/{id}/status")).AssertOkAsync()).GetProperty("state").GetString());
+        var listed = await (await merchant.GetAsync($"/api/purchases?organizerEmail={Uri.EscapeDataString(organizer)}&limit=5")).AssertOkAsync();
+        Assert.Equal(id, Assert.Single(listed.GetProperty("items").EnumerateArray()).GetProperty("id").GetString());
+        Assert.Empty((await (await merchant.GetAsync($"/api/purchases/{id}/payments")).AssertOkAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal(3_000, (await (await Service.Client(null).GetAsync($"/api/checkout/{TestPurchases.OrganizerToken(purchase)}")).AssertOkAsync())
+            .GetProperty("amount").GetInt64());
+        // Another merchant sees none of it.
+        await (await Service.Client(TestService.OtherMerchantKey).GetAsync($"/api/purchases/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [SkippableFact]
     public async Task TheHostedPagesAndTheOpenApiDocumentAreServed()
     {
         var purchase = await TestPurchases.CreateAsync(Service.Client());
