@@ -18,8 +18,8 @@ public sealed record LifecycleInput(string PurchaseId, TimeSpan WebhookFirstRetr
 /// <item>At the deadline, fail it (<see cref="FailPurchaseAtDeadline"/>); after a nudge, look at storage
 /// (<see cref="ObservePurchase"/>), which also settles card authorizations. Storage decides every race
 /// (ETag-conditioned transactions); this code only follows what storage says.</item>
-/// <item>Once final, deliver the merchant's notification with a retry policy of 24 h and more, and
-/// stay a while for late nudges (a payment that lost the race to the deadline) so no authorization
+/// <item>Once final, deliver the merchant's notification (<see cref="NotifyMerchant"/>) with a retry
+/// policy of 24 h and more, and stay a while for late nudges (a payment that lost the race to the deadline) so no authorization
 /// is left open.</item>
 /// </list>
 /// Deterministic: time from the context only, every effect in an activity.</summary>
@@ -80,8 +80,9 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
             await SettleMoneyAsync(context, view);
         }
 
-        // The observation that saw the purchase final made each notification's first attempt; what
-        // is left follows the contract's retry schedule from there.
+        // In activities of their own, after the decision and the refunds it implies: a merchant
+        // endpoint that hangs delays its own notifications, never a deadline or a settlement. Events
+        // to retry come only from histories whose observation made the first attempt itself.
         var notifications = view.EventsToDeliver.Select(eventId => NotifyAsync(context, id, eventId, input.WebhookFirstRetry))
             .Concat((view.EventsToRetry ?? []).Select(eventId => RetryNotifyAsync(context, id, eventId, input.WebhookFirstRetry))).ToList();
 
