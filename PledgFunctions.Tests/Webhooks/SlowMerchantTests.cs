@@ -54,6 +54,7 @@ public sealed class SlowMerchantTests(ITestOutputHelper output) : IAsyncLifetime
         double Percentile(double q) => lateness[(int)Math.Ceiling(q * lateness.Count) - 1];
         output.WriteLine($"other merchant's deadline lateness over {lateness.Count} purchases: p50 {Percentile(0.5):F2} s, " +
             $"p99 {Percentile(0.99):F2} s, max {lateness[^1]:F2} s; the hanging endpoint got {hanging.Received.Count} POST(s)");
-        Assert.True(lateness[^1] < 5, $"the other merchant's deadlines were up to {lateness[^1]:F1} s late");
+        // Under the 10 s a hung attempt holds a slot: queued behind them, the deadlines were 17 s late (issue 28).
+        Assert.True(lateness[^1] < 8, $"the other merchant's deadlines were up to {lateness[^1]:F1} s late");
     }
 }
