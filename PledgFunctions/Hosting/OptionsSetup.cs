@@ -29,6 +29,7 @@ internal sealed class PledgOptionsValidator : IValidateOptions<PledgOptions>
             if (m.WebhookSecret.Length < 16) failures.Add($"Pledg:BootstrapMerchants:{i}:WebhookSecret must be at least 16 characters.");
         }
         if (options.Webhooks.FirstRetryDelay <= TimeSpan.Zero) failures.Add("Pledg:Webhooks:FirstRetryDelay must be positive.");
+        if (options.Webhooks.MaxConcurrentPerMerchant < 1) failures.Add("Pledg:Webhooks:MaxConcurrentPerMerchant must be at least 1.");
         if (options.History.KeepFinishedFor <= TimeSpan.Zero) failures.Add("Pledg:History:KeepFinishedFor must be positive.");
         if (options.History.PurgeEvery <= TimeSpan.Zero) failures.Add("Pledg:History:PurgeEvery must be positive.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

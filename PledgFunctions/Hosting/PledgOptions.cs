@@ -52,6 +52,11 @@ public sealed class WebhookOptions
 {
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Delivery attempts to one merchant this process makes at once: a merchant whose
+    /// endpoint hangs holds at most this many of the engine's activity slots (10 by default),
+    /// never the ones deadlines and settlements need.</summary>
+    public int MaxConcurrentPerMerchant { get; set; } = 2;
+
     /// <summary>Lets notification URLs reach loopback, private and link-local addresses. Unset:
     /// allowed in the Development and Testing environments (local receivers), refused elsewhere.</summary>
     public bool? AllowPrivateNetworks { get; set; }

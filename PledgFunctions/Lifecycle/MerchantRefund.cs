@@ -21,15 +21,34 @@ public sealed class MerchantRefund : TaskOrchestrator<MerchantRefundInput, strin
     public override async Task<string> RunAsync(TaskOrchestrationContext context, MerchantRefundInput input)
     {
         var giveUpAt = context.CurrentUtcDateTime + CommitGrace;
-        var settled = await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), input.PurchaseId, SettleMoney.Retry);
-        while (settled.RefundRequestId != input.RequestId)
+        var settled = await SettleAsync(context, input.PurchaseId);
+        while (settled?.RefundRequestId != input.RequestId)
         {
+            if (settled is null)
+            {
+                // Storage stayed down through the retry policy: a new generation tries again, its history short.
+                context.ContinueAsNew(input, preserveUnprocessedEvents: true);
+                return PurchaseLifecycle.Continued;
+            }
             if (settled.RefundRequestId is not null || context.CurrentUtcDateTime >= giveUpAt) return "not-ours";
             await context.CreateTimer(context.CurrentUtcDateTime + LookAgain, CancellationToken.None);
-            settled = await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), input.PurchaseId, SettleMoney.Retry);
+            settled = await SettleAsync(context, input.PurchaseId);
         }
         await Task.WhenAll(settled.RefundEvents.Select(eventId => context.CallActivityAsync(nameof(NotifyMerchant),
             new NotifyInput(input.PurchaseId, eventId, context.CurrentUtcDateTime), RetrySchedule.Policy(input.WebhookFirstRetry))));
         return settled.RefundStatus ?? "none";
+    }
+
+    /// <summary>Null after transient failures only; a permanent one fails the instance, where an operator sees it.</summary>
+    private static async Task<MoneySettlement?> SettleAsync(TaskOrchestrationContext context, string purchaseId)
+    {
+        try
+        {
+            return await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), purchaseId, SettleMoney.Retry);
+        }
+        catch (TaskFailedException e) when (!ActivityRetries.IsPermanent(e.FailureDetails))
+        {
+            return null;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using PledgFunctions.Storage;
+using PledgFunctions.Telemetry;
 using PledgFunctions.Webhooks;
 
 namespace PledgFunctions.Lifecycle;
@@ -9,7 +10,10 @@ namespace PledgFunctions.Lifecycle;
 /// <param name="Deadline">The deadline the create is about to store: the instance starts before the
 /// row lands, and does not give up on a row that lands late before this deadline has passed. Null
 /// for instances started before it existed.</param>
-public sealed record LifecycleInput(string PurchaseId, TimeSpan WebhookFirstRetry, DateTimeOffset? Deadline = null);
+/// <param name="Pending">The changes the generation before this one was still following (it
+/// continued as new to keep its history short).</param>
+public sealed record LifecycleInput(string PurchaseId, TimeSpan WebhookFirstRetry, DateTimeOffset? Deadline = null,
+    IReadOnlyList<PendingChange>? Pending = null);
 
 /// <summary>The life of one purchase, as the rule it is (instance id = purchase id):
 /// <list type="number">
@@ -18,8 +22,8 @@ public sealed record LifecycleInput(string PurchaseId, TimeSpan WebhookFirstRetr
 /// <item>At the deadline, fail it (<see cref="FailPurchaseAtDeadline"/>); after a nudge, look at storage
 /// (<see cref="ObservePurchase"/>), which also settles card authorizations. Storage decides every race
 /// (ETag-conditioned transactions); this code only follows what storage says.</item>
-/// <item>Once final, deliver the merchant's notification with a retry policy of 24 h and more, and
-/// stay a while for late nudges (a payment that lost the race to the deadline) so no authorization
+/// <item>Once final, deliver the merchant's notification (<see cref="NotifyMerchant"/>) with a retry
+/// policy of 24 h and more, and stay a while for late nudges (a payment that lost the race to the deadline) so no authorization
 /// is left open.</item>
 /// </list>
 /// Deterministic: time from the context only, every effect in an activity.</summary>
@@ -39,32 +43,41 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
     /// <summary>A change still pending with no re-check time of its own is looked at again after this.</summary>
     private static readonly TimeSpan RecheckPending = TimeSpan.FromSeconds(5);
 
-    /// <summary>Storage work is retried until storage answers again: an outage only delays a decision.</summary>
-    private static readonly TaskOptions StorageRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: int.MaxValue, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2,
-        maxRetryInterval: TimeSpan.FromMinutes(1)));
+    /// <summary>Storage work is retried for about 15 minutes (1 s doubling to a minute, 20 tries);
+    /// then the instance continues as new and tries again, so an outage only delays a decision and
+    /// its history stays short (each retry adds four events). A permanent failure stops at once.</summary>
+    public static readonly TaskOptions StorageRetry = ActivityRetries.Transient(20, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+
+    /// <summary>Activity calls one generation makes before it continues as new (a flood of nudges,
+    /// a long linger): its history, replayed at every episode, stays bounded.</summary>
+    private const int LooksPerGeneration = 100;
+
+    /// <summary>The output of a generation that continued as new.</summary>
+    public const string Continued = "continued";
 
     public override async Task<string> RunAsync(TaskOrchestrationContext context, LifecycleInput input)
     {
         var id = input.PurchaseId;
         var started = context.CurrentUtcDateTime;
-        var pending = new List<PendingChange>();
+        var pending = new List<PendingChange>(input.Pending ?? []);
+        var looks = 0;
         // Look once before waiting, even though the create is about to insert the row: the Azure
         // Storage provider discards an event that reaches an instance before its start message was
         // processed (a worker that died or lost its lease while holding that message), so a pledge,
         // pay or cancel nudged in that window is only seen by this first look, which also settles
         // the authorizations announced in storage meanwhile (LifecycleSignals.NudgeAsync).
-        var view = await ObserveAsync(context, id, pending, firstLook: true);
-        await SettleMoneyAsync(context, view);
+        var nudge = context.WaitForExternalEvent<Nudge>(Nudge.EventName);
+        if (await ObserveAsync(context, id, pending, firstLook: true) is not { } view || !await SettleMoneyAsync(context, view))
+            return await ContinueAsNewAsync(context, input, pending, nudge, []);
 
         // One durable timer per due time, kept across waits: the Azure Storage provider cannot
         // withdraw a timer, so a timer created per wait would still fire (and cost an episode) later.
         var deadline = new Alarm(context);
         var recheck = new Alarm(context);
-        var nudge = context.WaitForExternalEvent<Nudge>(Nudge.EventName);
 
         while (view.State == PurchaseStates.Initialized)
         {
+            if (++looks > LooksPerGeneration) return await ContinueAsNewAsync(context, input, pending, nudge, []);
             var due = view.Exists ? view.Deadline.UtcDateTime : Later(started + CreationGrace, input.Deadline);
             if (!view.Exists && context.CurrentUtcDateTime >= due) return Absent;
             var nudged = TakeNudges(context, ref nudge, pending);
@@ -73,15 +86,18 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
                 await Task.WhenAny(Waits(deadline.At(due), RecheckTimer(recheck, view, due), nudge));
                 nudged = TakeNudges(context, ref nudge, pending);
             }
-            view = !nudged && view.Exists && context.CurrentUtcDateTime >= view.Deadline
-                ? await context.CallActivityAsync<PurchaseObservation>(nameof(FailPurchaseAtDeadline), new ObserveInput(id, pending), StorageRetry)
+            var next = !nudged && view.Exists && context.CurrentUtcDateTime >= view.Deadline
+                ? await TryAsync(context, nameof(FailPurchaseAtDeadline), new ObserveInput(id, pending))
                 : await ObserveAsync(context, id, pending);
+            if (next is null) return await ContinueAsNewAsync(context, input, pending, nudge, []);
+            view = next;
             pending = [.. view.StillPending];
-            await SettleMoneyAsync(context, view);
+            if (!await SettleMoneyAsync(context, view)) return await ContinueAsNewAsync(context, input, pending, nudge, []);
         }
 
-        // The observation that saw the purchase final made each notification's first attempt; what
-        // is left follows the contract's retry schedule from there.
+        // In activities of their own, after the decision and the refunds it implies: a merchant
+        // endpoint that hangs delays its own notifications, never a deadline or a settlement. Events
+        // to retry come only from histories whose observation made the first attempt itself.
         var notifications = view.EventsToDeliver.Select(eventId => NotifyAsync(context, id, eventId, input.WebhookFirstRetry))
             .Concat((view.EventsToRetry ?? []).Select(eventId => RetryNotifyAsync(context, id, eventId, input.WebhookFirstRetry))).ToList();
 
@@ -99,9 +115,11 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
                 await Task.WhenAny(Waits(pending.Count == 0 ? linger : recheck.At(checkAt), nudge));
                 if (!TakeNudges(context, ref nudge, pending) && pending.Count == 0) continue;
             }
-            view = await ObserveAsync(context, id, pending, lingering: true);
+            var next = ++looks > LooksPerGeneration ? null : await ObserveAsync(context, id, pending, lingering: true);
+            if (next is null) return await ContinueAsNewAsync(context, input, pending, nudge, notifications);
+            view = next;
             pending = [.. view.StillPending];
-            await SettleMoneyAsync(context, view);
+            if (!await SettleMoneyAsync(context, view)) return await ContinueAsNewAsync(context, input, pending, nudge, notifications);
         }
 
         await Task.WhenAll(notifications);
@@ -135,12 +153,56 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
 
     private static DateTime Later(DateTime a, DateTimeOffset? b) => b is { } x && x.UtcDateTime > a ? x.UtcDateTime : a;
 
-    private static Task<PurchaseObservation> ObserveAsync(TaskOrchestrationContext context, string id, List<PendingChange> pending,
+    /// <summary>Null when storage stayed unavailable through the retry policy: the caller continues as new.</summary>
+    private static Task<PurchaseObservation?> ObserveAsync(TaskOrchestrationContext context, string id, List<PendingChange> pending,
         bool firstLook = false, bool lingering = false) =>
-        context.CallActivityAsync<PurchaseObservation>(nameof(ObservePurchase), new ObserveInput(id, pending, firstLook, lingering), StorageRetry);
+        TryAsync(context, nameof(ObservePurchase), new ObserveInput(id, pending, firstLook, lingering));
 
-    private static Task NotifyAsync(TaskOrchestrationContext context, string id, string eventId, TimeSpan firstRetry) =>
-        context.CallActivityAsync(nameof(NotifyMerchant), new NotifyInput(id, eventId, context.CurrentUtcDateTime), RetrySchedule.Policy(firstRetry));
+    private static async Task<PurchaseObservation?> TryAsync(TaskOrchestrationContext context, string activity, ObserveInput input)
+    {
+        try
+        {
+            return await context.CallActivityAsync<PurchaseObservation>(activity, input, StorageRetry);
+        }
+        catch (TaskFailedException e) when (!ActivityRetries.IsPermanent(e.FailureDetails))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A new generation of this instance with what this one still follows. Nothing may be in
+    /// flight (a result would reach the ended generation): notifications are awaited first. Nudges
+    /// received are carried in <see cref="LifecycleInput.Pending"/>, those not yet received stay
+    /// queued for the new generation (preserveUnprocessedEvents).</summary>
+    private static async Task<string> ContinueAsNewAsync(TaskOrchestrationContext context, LifecycleInput input, List<PendingChange> pending,
+        Task<Nudge> nudge, IEnumerable<Task> inFlight)
+    {
+        await Task.WhenAll(inFlight);
+        TakeNudges(context, ref nudge, pending);
+        context.ContinueAsNew(input with { Pending = pending }, preserveUnprocessedEvents: true);
+        return Continued;
+    }
+
+    private static async Task NotifyAsync(TaskOrchestrationContext context, string id, string eventId, TimeSpan firstRetry)
+    {
+        try
+        {
+            await context.CallActivityAsync(nameof(NotifyMerchant), new NotifyInput(id, eventId, context.CurrentUtcDateTime), RetrySchedule.Policy(firstRetry));
+        }
+        catch (TaskFailedException e) when (ActivityRetries.IsPermanent(e.FailureDetails))
+        {
+            ReportPermanent(context, nameof(NotifyMerchant), e);
+        }
+    }
+
+    /// <summary>A bug, not an outage: the log event names the purchase and the failure for an
+    /// operator (no secret is in an activity's failure), the metric counts it, once per execution.</summary>
+    private static void ReportPermanent(TaskOrchestrationContext context, string activity, TaskFailedException e)
+    {
+        if (!context.IsReplaying) PledgMetrics.TaskFailed(activity);
+        context.CreateReplaySafeLogger<PurchaseLifecycle>().LogError("{Activity} of {PurchaseId} stopped on a permanent failure, not retried: {ErrorType}: {Error}",
+            activity, context.InstanceId, e.FailureDetails.ErrorType, e.FailureDetails.ErrorMessage);
+    }
 
     /// <summary>After a failed first attempt: the first retry delay, then the schedule from its second step.</summary>
     private static async Task RetryNotifyAsync(TaskOrchestrationContext context, string id, string eventId, TimeSpan firstRetry)
@@ -153,20 +215,27 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
     /// <summary>Reimbursements as shares are paid, refunds once FAILED: made before anything is
     /// notified, so a purchase.failed event never precedes the refunds it implies. While the purchase
     /// is open a settlement that keeps failing must not hold up its deadline: it gives up after a few
-    /// tries and the next observation tries again; once final it is retried until it goes through.</summary>
-    private static async Task SettleMoneyAsync(TaskOrchestrationContext context, PurchaseObservation view)
+    /// tries and the next observation tries again; once final it is retried until it goes through
+    /// (false: not yet, the caller continues as new and tries again). A refund the gateway refuses
+    /// for good is recorded failed by the activity; a permanent failure of the activity itself is
+    /// reported and not retried.</summary>
+    private static async Task<bool> SettleMoneyAsync(TaskOrchestrationContext context, PurchaseObservation view)
     {
-        if (!view.MoneyDue) return;
-        if (PurchaseStates.IsFinal(view.State))
-        {
-            await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), context.InstanceId, SettleMoney.Retry);
-            return;
-        }
+        if (!view.MoneyDue) return true;
+        var final = PurchaseStates.IsFinal(view.State);
         try
         {
-            await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), context.InstanceId, SettleMoney.RetryWhileOpen);
+            await context.CallActivityAsync<MoneySettlement>(nameof(SettleMoney), context.InstanceId, final ? SettleMoney.Retry : SettleMoney.RetryWhileOpen);
         }
-        catch (TaskFailedException) { }
+        catch (TaskFailedException e) when (ActivityRetries.IsPermanent(e.FailureDetails))
+        {
+            ReportPermanent(context, nameof(SettleMoney), e);
+        }
+        catch (TaskFailedException)
+        {
+            return !final;
+        }
+        return true;
     }
 
     /// <summary>A durable timer for a due time, created again only when the time changes or the

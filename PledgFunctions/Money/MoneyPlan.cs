@@ -42,8 +42,10 @@ public static class MoneyPlan
         : p.State == PurchaseStates.Failed || p.RefundStatus is not null ? p.ChargedAmount
         : Math.Max(0, p.ChargedAmount - p.Amount);
 
-    /// <summary>True while a refund the state calls for is missing, or a merchant refund is not yet marked done.</summary>
-    public static bool IsMoneyDue(PurchaseEntity p) => p.RefundedAmount < RefundsOwed(p) || p.RefundStatus == RefundStatuses.Pending;
+    /// <summary>True while a refund the state calls for is neither made nor refused for good, or a
+    /// merchant refund none of whose refunds was refused is not yet marked done.</summary>
+    public static bool IsMoneyDue(PurchaseEntity p) =>
+        p.RefundedAmount + p.RefusedRefundAmount < RefundsOwed(p) || p.RefundStatus == RefundStatuses.Pending && p.RefusedRefundAmount == 0;
 
     /// <summary>The contract's collectedAmount: every captured charge minus every refund.</summary>
     public static long Collected(PurchaseEntity p) => p.ChargedAmount - p.RefundedAmount;

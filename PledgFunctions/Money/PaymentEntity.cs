@@ -13,6 +13,8 @@ public sealed class PaymentEntity : ITableEntity
     public const string RowPrefix = "payment-";
     public const string Charge = "charge";
     public const string Refund = "refund";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
 
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
@@ -31,8 +33,13 @@ public sealed class PaymentEntity : ITableEntity
     public string Currency { get; set; } = "";
     public string? CardLast4 { get; set; }
     public string ChargeId { get; set; } = "";
-    /// <summary>The gateway's id of a refund; null on a charge.</summary>
+    /// <summary>The gateway's id of a refund; null on a charge and on a refused refund.</summary>
     public string? RefundId { get; set; }
+    /// <summary>Null (rows written before it existed) or succeeded: the money moved. Failed: a refund
+    /// the card network refused for good; no money moved, and it is never tried again.</summary>
+    public string? Status { get; set; }
+    /// <summary>The gateway's words for a refused refund.</summary>
+    public string? FailureReason { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
     public static string RowKeyFor(string paymentId) => RowPrefix + paymentId;
@@ -45,4 +52,9 @@ public static class PaymentReasons
     public const string Reimbursement = "reimbursement";
     public const string PurchaseFailed = "purchase_failed";
     public const string MerchantRefund = "merchant_refund";
+}
+
+public static class PaymentFailures
+{
+    public const string RefundRefused = "refund_refused";
 }

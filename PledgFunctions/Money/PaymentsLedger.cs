@@ -32,38 +32,59 @@ public sealed class PaymentsLedger(PurchaseTable purchases, TimeProvider time)
         return rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Type == PaymentEntity.Charge ? 0 : 1).ThenBy(r => r.RowKey, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Records a refund the gateway has made: the row and RefundedAmount together. A 409
-    /// (the row is there: a retry after a crash) or 412 (the purchase changed) re-reads and decides again.</summary>
-    public async Task RecordRefundAsync(string purchaseId, DueRefund refund, string refundId, string currency, CancellationToken ct)
+    /// <summary>Records a refund the gateway has made: the row and RefundedAmount together.</summary>
+    public Task RecordRefundAsync(string purchaseId, DueRefund refund, string refundId, string currency, CancellationToken ct)
     {
-        var rowKey = PaymentEntity.RowKeyFor(refund.PaymentId);
+        var row = RefundRow(purchaseId, refund, currency);
+        row.RefundId = refundId;
+        return RecordAsync(purchaseId, row, p => p.RefundedAmount += refund.Amount, ct);
+    }
+
+    /// <summary>Records a refund the gateway refused for good: the row (status failed, the gateway's
+    /// reason) and RefusedRefundAmount together, so the purchase no longer counts it as money due.
+    /// False if the row was there already (a concurrent run recorded it).</summary>
+    public Task<bool> RecordRefusedRefundAsync(string purchaseId, DueRefund refund, string reason, string currency, CancellationToken ct)
+    {
+        var row = RefundRow(purchaseId, refund, currency);
+        (row.Status, row.FailureReason) = (PaymentEntity.Failed, reason);
+        return RecordAsync(purchaseId, row, p => p.RefusedRefundAmount += refund.Amount, ct);
+    }
+
+    /// <summary>The row and the purchase's totals in one transaction on the purchase's ETag. A 409 (the
+    /// row is there: a retry after a crash, or a concurrent run) or 412 (the purchase changed) re-reads
+    /// and decides again. False if the row was there already.</summary>
+    private async Task<bool> RecordAsync(string purchaseId, PaymentEntity row, Action<PurchaseEntity> addToTotals, CancellationToken ct)
+    {
         while (true)
         {
             var purchase = await purchases.GetPurchaseAsync(purchaseId, ct) ?? throw new InvalidOperationException($"Purchase {purchaseId} vanished.");
-            purchase.RefundedAmount += refund.Amount;
-            var row = new PaymentEntity
-            {
-                PartitionKey = purchaseId, RowKey = rowKey, PaymentId = refund.PaymentId, Type = PaymentEntity.Refund, Reason = refund.Reason,
-                ShareRowKey = refund.ShareRowKey, CauseRowKey = refund.CauseRowKey, Email = refund.Email, Amount = refund.Amount,
-                Currency = currency, CardLast4 = refund.CardLast4, ChargeId = refund.ChargeId, RefundId = refundId, CreatedAt = time.GetUtcNow(),
-            };
+            addToTotals(purchase);
             try
             {
                 await purchases.SubmitAsync([new(TableTransactionActionType.UpdateReplace, purchase, purchase.ETag), new(TableTransactionActionType.Add, row)], ct);
-                return;
+                return true;
             }
             catch (Exception e) when (StorageErrors.IsConflict(e))
             {
-                if (await purchases.GetAsync<PaymentEntity>(purchaseId, rowKey, ct) is not null) return;
+                if (await purchases.GetAsync<PaymentEntity>(purchaseId, row.RowKey, ct) is not null) return false;
             }
         }
     }
+
+    private PaymentEntity RefundRow(string purchaseId, DueRefund refund, string currency) => new()
+    {
+        PartitionKey = purchaseId, RowKey = PaymentEntity.RowKeyFor(refund.PaymentId), PaymentId = refund.PaymentId, Type = PaymentEntity.Refund,
+        Reason = refund.Reason, ShareRowKey = refund.ShareRowKey, CauseRowKey = refund.CauseRowKey, Email = refund.Email, Amount = refund.Amount,
+        Currency = currency, CardLast4 = refund.CardLast4, ChargeId = refund.ChargeId, CreatedAt = time.GetUtcNow(),
+    };
 }
 
 /// <summary>The contract's Payment (<c>GET /api/purchases/{id}/payments</c>).</summary>
-public sealed record PaymentView(string Id, string Type, string Email, long Amount, string Currency, string Reason, string? CardLast4, DateTimeOffset CreatedAt)
+public sealed record PaymentView(string Id, string Type, string Email, long Amount, string Currency, string Reason, string? CardLast4, DateTimeOffset CreatedAt,
+    string Status, string? FailureReason)
 {
-    public static PaymentView From(PaymentEntity p) => new(p.PaymentId, p.Type, p.Email, p.Amount, p.Currency, p.Reason, p.CardLast4, p.CreatedAt);
+    public static PaymentView From(PaymentEntity p) => new(p.PaymentId, p.Type, p.Email, p.Amount, p.Currency, p.Reason, p.CardLast4, p.CreatedAt,
+        p.Status ?? PaymentEntity.Succeeded, p.FailureReason);
 }
 
 public sealed record PaymentList(IReadOnlyList<PaymentView> Items);

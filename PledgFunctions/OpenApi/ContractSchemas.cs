@@ -48,7 +48,7 @@ internal static class ContractSchemas
     };
 
     /// <summary>Enums added only once a property refers to them (their fields come with routes still to be added).</summary>
-    public static readonly HashSet<string> OnlyWhenReferenced = ["RefundStatus", "PaymentType", "PaymentReason"];
+    public static readonly HashSet<string> OnlyWhenReferenced = ["RefundStatus", "PaymentType", "PaymentReason", "PaymentStatus"];
 
     /// <summary>What a merchant reads, where the C# summary speaks to the maintainers.</summary>
     public static readonly Dictionary<string, string> Descriptions = new()
@@ -62,7 +62,7 @@ internal static class ContractSchemas
         ["PatchPurchaseRequest"] = "Any of these fields; one not given keeps its value, null clears cart, reference or notificationUrl. " +
                                    "The result must pass every rule of create.",
         ["RefundPurchaseRequest"] = "Optional body of a refund.",
-        ["Payment"] = "A money movement: a `charge` taken from a member's card or a `refund` given back to it. Only money that moved is listed.",
+        ["Payment"] = "A money movement: a `charge` taken from a member's card or a `refund` given back to it. Only money that moved is listed, and refunds the card network refused for good (status failed).",
         ["PaymentList"] = "A purchase's money movements, oldest first.",
     };
 
@@ -118,6 +118,9 @@ internal static class ContractSchemas
         [("CheckoutShare", "amount")] = Integer(0, Currencies.MaxAmount), // the organizer's share may be 0 in a custom split
         [("Payment", "type")] = Ref("PaymentType"),
         [("Payment", "reason")] = Ref("PaymentReason"),
+        [("Payment", "status")] = Ref("PaymentStatus"),
+        // The card network's words for a refused refund, not the purchase's FailureReason enum.
+        [("Payment", "failureReason")] = Text(500),
         [("PaymentList", "items")] = List(500),
     };
 
@@ -135,6 +138,8 @@ internal static class ContractSchemas
         ["PaymentType"] = StringEnum("charge: money taken from a member's card; refund: money given back to it.", ["charge", "refund"]),
         ["PaymentReason"] = StringEnum("For a charge: pledge or share; for a refund: reimbursement, purchase_failed or merchant_refund.",
             ["pledge", "share", "reimbursement", "purchase_failed", "merchant_refund"]),
+        ["PaymentStatus"] = StringEnum("succeeded: the money moved; failed: a refund the card network refused for good (failureReason says why), no money moved.",
+            [PaymentEntity.Succeeded, PaymentEntity.Failed]),
         ["EventType"] = StringEnum("The notification's kind.", WebhookEvents.Types),
         ["DeliveryStatus"] = StringEnum("Where the delivery of an event stands.",
             [EventEntity.Pending, EventEntity.Delivered, EventEntity.GivenUp]),

@@ -69,6 +69,8 @@ public sealed class PurchaseEntity : ITableEntity
     // its rows, so collectedAmount is read from this row alone: ChargedAmount - RefundedAmount.
     public long ChargedAmount { get; set; }
     public long RefundedAmount { get; set; }
+    /// <summary>The refunds the card network refused for good (failed payment rows): owed, never moved.</summary>
+    public long RefusedRefundAmount { get; set; }
     /// <summary>Null, then pending once the merchant asks for a refund, succeeded once every refund is made.</summary>
     public string? RefundStatus { get; set; }
     public string? RefundReason { get; set; }

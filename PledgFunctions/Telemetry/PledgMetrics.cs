@@ -13,6 +13,8 @@ public static class PledgMetrics
     private static readonly Counter<long> Pledged = Meter.CreateCounter<long>("pledg.purchases.pledged", "{purchase}", "Purchases the organizer paid.");
     private static readonly Counter<long> Succeeded = Meter.CreateCounter<long>("pledg.purchases.succeeded", "{purchase}", "Purchases written SUCCESSFULL.");
     private static readonly Counter<long> Failed = Meter.CreateCounter<long>("pledg.purchases.failed", "{purchase}", "Purchases written FAILED, by failure reason.");
+    private static readonly Counter<long> PaymentsFailed = Meter.CreateCounter<long>("pledg.payments.failed", "{payment}", "Money movements refused for good, by reason.");
+    private static readonly Counter<long> TasksFailed = Meter.CreateCounter<long>("pledg.tasks.failed", "{task}", "Activities stopped on a permanent failure, by activity.");
     private static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>("pledg.webhooks.attempts", "{attempt}", "Webhook POSTs made, by outcome.");
 
     public static void PurchaseCreated(string currency) => Created.Add(1, new KeyValuePair<string, object?>("currency", currency));
@@ -25,6 +27,10 @@ public static class PledgMetrics
         if (state == PurchaseStates.Succeeded) Succeeded.Add(1);
         else if (state == PurchaseStates.Failed) Failed.Add(1, new KeyValuePair<string, object?>("reason", failureReason ?? "unknown"));
     }
+
+    public static void PaymentFailed(string reason) => PaymentsFailed.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public static void TaskFailed(string activity) => TasksFailed.Add(1, new KeyValuePair<string, object?>("activity", activity));
 
     public static void WebhookAttempt(bool delivered) =>
         WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", delivered ? "delivered" : "failed"));

@@ -12,9 +12,11 @@ public sealed record NotifyInput(string PurchaseId, string EventId, DateTimeOffs
 /// <summary>One delivery attempt of an outbox event: POST its frozen body, signed, and record the
 /// attempt on the event row. A failed attempt throws, so the orchestration's retry policy (the
 /// contract's schedule, durable timers) tries again; 24 h after <see cref="NotifyInput.RetryFrom"/>
-/// the attempt records the event as given up and returns, which ends the retries.</summary>
-public sealed class NotifyMerchant(EventRows events, MerchantStore merchants, WebhookSender sender, IOptions<PledgOptions> options,
-    TimeProvider time, ILogger<NotifyMerchant> logger) : TaskActivity<NotifyInput, string>
+/// the attempt records the event as given up and returns, which ends the retries. Its own activity,
+/// never part of one that decides: a merchant endpoint that hangs delays only its own notifications
+/// (<see cref="MerchantDeliveryLimiter"/>).</summary>
+public sealed class NotifyMerchant(EventRows events, MerchantStore merchants, WebhookSender sender, MerchantDeliveryLimiter limiter,
+    IOptions<PledgOptions> options, TimeProvider time, ILogger<NotifyMerchant> logger) : TaskActivity<NotifyInput, string>
 {
     private static readonly TimeSpan MaxEarly = TimeSpan.FromSeconds(5);
 
@@ -31,9 +33,13 @@ public sealed class NotifyMerchant(EventRows events, MerchantStore merchants, We
             await Task.Delay(early, time, ct);
 
         var merchant = await merchants.FindByIdAsync(evt.MerchantId, ct);
-        var error = merchant?.WebhookSecret is { Length: > 0 } secret
-            ? await sender.PostAsync(evt, secret, ct)
-            : "The merchant has no webhook secret.";
+        string? error;
+        if (merchant?.WebhookSecret is { Length: > 0 } secret)
+        {
+            using var slot = await limiter.EnterAsync(evt.MerchantId, ct);
+            error = await sender.PostAsync(evt, secret, ct);
+        }
+        else error = "The merchant has no webhook secret.";
         PledgMetrics.WebhookAttempt(delivered: error is null);
         var now = time.GetUtcNow();
         evt.Attempts++;

@@ -21,6 +21,5 @@ public static class RetrySchedule
 
     /// <summary>The same schedule as a durable retry policy on <see cref="NotifyMerchant"/>, which
     /// ends the retries itself (by returning) once the event has been retried for a day.</summary>
-    public static TaskOptions Policy(TimeSpan firstRetryDelay) => TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: int.MaxValue, firstRetryInterval: firstRetryDelay, backoffCoefficient: 2, maxRetryInterval: MaxDelay));
+    public static TaskOptions Policy(TimeSpan firstRetryDelay) => Lifecycle.ActivityRetries.Transient(int.MaxValue, firstRetryDelay, MaxDelay);
 }

@@ -9,6 +9,7 @@ public static class WebhooksServices
         services.AddSingleton<EventRows>();
         services.AddSingleton<WebhookUrlGuard>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<MerchantDeliveryLimiter>();
         services.AddSingleton<ReopenEvent>();
         services.AddSingleton<WebhookFaults>();
         services.AddScoped<WebhookRedelivery>(); // starts a delivery with the request's Durable client

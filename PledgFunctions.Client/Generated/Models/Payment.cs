@@ -8,7 +8,7 @@ using System;
 namespace PledgFunctions.Client.Generated.Models
 {
     /// <summary>
-    /// A money movement: a `charge` taken from a member&apos;s card or a `refund` given back to it. Only money that moved is listed.
+    /// A money movement: a `charge` taken from a member&apos;s card or a `refund` given back to it. Only money that moved is listed, and refunds the card network refused for good (status failed).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class Payment : IAdditionalDataHolder, IParsable
@@ -37,6 +37,14 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string Email { get; set; }
 #endif
+        /// <summary>The failureReason property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? FailureReason { get; set; }
+#nullable restore
+#else
+        public string FailureReason { get; set; }
+#endif
         /// <summary>The id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -47,6 +55,8 @@ namespace PledgFunctions.Client.Generated.Models
 #endif
         /// <summary>For a charge: pledge or share; for a refund: reimbursement, purchase_failed or merchant_refund.</summary>
         public global::PledgFunctions.Client.Generated.Models.PaymentReason? Reason { get; set; }
+        /// <summary>succeeded: the money moved; failed: a refund the card network refused for good (failureReason says why), no money moved.</summary>
+        public global::PledgFunctions.Client.Generated.Models.PaymentStatus? Status { get; set; }
         /// <summary>charge: money taken from a member&apos;s card; refund: money given back to it.</summary>
         public global::PledgFunctions.Client.Generated.Models.PaymentType? Type { get; set; }
         /// <summary>
@@ -79,8 +89,10 @@ namespace PledgFunctions.Client.Generated.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "currency", n => { Currency = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.Currency>(); } },
                 { "email", n => { Email = n.GetStringValue(); } },
+                { "failureReason", n => { FailureReason = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "reason", n => { Reason = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.PaymentReason>(); } },
+                { "status", n => { Status = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.PaymentStatus>(); } },
                 { "type", n => { Type = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.PaymentType>(); } },
             };
         }
@@ -96,8 +108,10 @@ namespace PledgFunctions.Client.Generated.Models
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.Currency>("currency", Currency);
             writer.WriteStringValue("email", Email);
+            writer.WriteStringValue("failureReason", FailureReason);
             writer.WriteStringValue("id", Id);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.PaymentReason>("reason", Reason);
+            writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.PaymentStatus>("status", Status);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.PaymentType>("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -2,7 +2,6 @@ using Microsoft.DurableTask;
 using PledgFunctions.Money;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
-using PledgFunctions.Webhooks;
 
 namespace PledgFunctions.Lifecycle;
 
@@ -10,8 +9,8 @@ namespace PledgFunctions.Lifecycle;
 /// <param name="Pending">The nudges received and not yet seen settled.</param>
 /// <param name="FirstLook">The instance's first observation: it also follows the charges and cancels
 /// announced in storage while the instance had not started (<see cref="AnnouncementEntity"/>).</param>
-/// <param name="Lingering">The orchestration already knows the purchase is final and has taken its
-/// notifications over: this look makes no delivery attempt of its own.</param>
+/// <param name="Lingering">The orchestration already knows the purchase is final and delivers its
+/// notifications: this look does not list them again.</param>
 public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange> Pending, bool FirstLook = false, bool Lingering = false);
 
 /// <summary>What storage says about a purchase, for its orchestration to follow.</summary>
@@ -20,11 +19,11 @@ public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange
 /// <param name="Deadline">Its deadline as stored (a pledge moves it).</param>
 /// <param name="StillPending">The nudged changes not seen landed or settled yet.</param>
 /// <param name="RecheckAt">When to look at them again.</param>
-/// <param name="EventsToDeliver">Notifications of a final purchase this look did not attempt (already
-/// retrying, or storage trouble): the orchestration delivers them.</param>
+/// <param name="EventsToDeliver">Notifications of a final purchase still to deliver: the orchestration
+/// delivers them, once the money is settled (a purchase.failed never precedes its refunds).</param>
 /// <param name="MoneyDue">Refunds the state calls for are still to be made: the orchestration makes them.</param>
-/// <param name="EventsToRetry">Notifications whose first attempt, made by this observation, failed: the
-/// orchestration tries again after the first retry delay.</param>
+/// <param name="EventsToRetry">Only in histories recorded when the observation made each notification's
+/// first attempt (those whose attempt failed): kept so that such instances replay.</param>
 public sealed record PurchaseObservation(
     bool Exists, string State, DateTimeOffset Deadline,
     IReadOnlyList<PendingChange> StillPending, DateTimeOffset? RecheckAt, IReadOnlyList<string> EventsToDeliver, bool MoneyDue = false,
@@ -32,14 +31,14 @@ public sealed record PurchaseObservation(
 
 /// <summary>Reads the purchase (enforcing its deadline, like every read), settles the card
 /// authorizations the orchestration was nudged about, and says which changes have not landed yet
-/// and when to look again. Makes the first try of what follows (the refunds the state calls for,
-/// then each notification's first attempt) itself: each activity the orchestration calls costs the
-/// engine a work-item message, a result message and an episode (about 14 storage calls on Azure
-/// Storage, docs/benchmarks.md), and these usually succeed at once. What fails is left to the
-/// orchestration's activities and their retry policies. Idempotent: every effect is conditioned on
-/// what storage holds.</summary>
-public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement charges, SettleMoney money, NotifyMerchant notify,
-    PurchaseTable purchases, TimeProvider time, ILogger<ObservePurchase> logger)
+/// and when to look again. Makes the first try of the refunds the state calls for itself: each
+/// activity the orchestration calls costs the engine a work-item message, a result message and an
+/// episode (about 14 storage calls on Azure Storage, docs/benchmarks.md), and these usually succeed
+/// at once; what fails is left to the orchestration's <see cref="SettleMoney"/>. Never a webhook: a
+/// merchant endpoint that hangs would hold this activity's slot, which deadlines and settlements
+/// need (the orchestration calls <see cref="Webhooks.NotifyMerchant"/>). Idempotent: every effect is
+/// conditioned on what storage holds.</summary>
+public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement charges, SettleMoney money, PurchaseTable purchases, TimeProvider time, ILogger<ObservePurchase> logger)
     : TaskActivity<ObserveInput, PurchaseObservation>
 {
     /// <summary>A cancel that is not visible this long after its nudge did not land (refused or failed).</summary>
@@ -85,9 +84,7 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         // Events are written only with a notificationUrl, which cannot change once pledged: without
         // one there is nothing to read (one range query less at every final look, the deadline's included).
         var events = string.IsNullOrEmpty(purchase.NotificationUrl) ? [] : await PendingEventsAsync(input.PurchaseId, ct);
-        // A purchase.failed must not precede the refunds it implies: no attempt while money is due.
-        var (toDeliver, toRetry) = moneyDue ? (events.Select(e => e.EventId).ToList(), []) : await FirstAttemptsAsync(input.PurchaseId, events, ct);
-        return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, toDeliver, moneyDue, toRetry);
+        return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, events.Select(e => e.EventId).ToList(), moneyDue);
     }
 
     /// <summary>One try, from the purchase this look has just read; on failure the orchestration's
@@ -105,36 +102,6 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
             logger.LogWarning(e, "Refunds of {PurchaseId} not made by its observation; its orchestration retries them", purchaseId);
             return false;
         }
-    }
-
-    /// <summary>The first attempt of each notification never attempted; the others (a redelivery's,
-    /// or retries already scheduled) stay with the orchestration's <see cref="NotifyMerchant"/> activity.</summary>
-    private async Task<(List<string> ToDeliver, List<string> ToRetry)> FirstAttemptsAsync(string purchaseId, List<EventEntity> events, CancellationToken ct)
-    {
-        var (toDeliver, toRetry) = (new List<string>(), new List<string>());
-        foreach (var evt in events)
-        {
-            if (evt.Attempts > 0)
-            {
-                toDeliver.Add(evt.EventId);
-                continue;
-            }
-            try
-            {
-                await notify.DeliverAsync(new NotifyInput(purchaseId, evt.EventId, time.GetUtcNow()), ct);
-            }
-            catch (WebhookNotDeliveredException)
-            {
-                toRetry.Add(evt.EventId);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                // Storage trouble: whether the attempt was recorded is unknown; the activity reads the row again.
-                logger.LogWarning(e, "Notification {EventId} of {PurchaseId} not attempted by its observation", evt.EventId, purchaseId);
-                toDeliver.Add(evt.EventId);
-            }
-        }
-        return (toDeliver, toRetry);
     }
 
     /// <summary>The nudges received plus those announced in storage, each authorization once.</summary>

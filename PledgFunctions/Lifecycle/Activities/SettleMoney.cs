@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using PledgFunctions.Money;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
+using PledgFunctions.Telemetry;
 
 namespace PledgFunctions.Lifecycle;
 
@@ -17,14 +18,12 @@ public sealed record MoneySettlement(string? RefundRequestId, string? RefundStat
 public sealed class SettleMoney(PurchaseTable purchases, PaymentsLedger ledger, ICardGateway gateway, TransitionCommitter commits,
     TimeProvider time, ILogger<SettleMoney> logger) : TaskActivity<string, MoneySettlement>
 {
-    /// <summary>Storage or gateway trouble only delays the money: retried until it goes through.</summary>
-    public static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: int.MaxValue, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2,
-        maxRetryInterval: TimeSpan.FromMinutes(1)));
+    /// <summary>Storage or gateway trouble only delays the money: retried for about 15 minutes, then
+    /// the orchestration continues as new and tries again (<see cref="PurchaseLifecycle.StorageRetry"/>).</summary>
+    public static readonly TaskOptions Retry = PurchaseLifecycle.StorageRetry;
 
     /// <summary>A few quick tries (about 15 s), for a purchase whose deadline must not wait on them.</summary>
-    public static readonly TaskOptions RetryWhileOpen = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+    public static readonly TaskOptions RetryWhileOpen = ActivityRetries.Transient(5, TimeSpan.FromSeconds(1));
 
     public override Task<MoneySettlement> RunAsync(TaskActivityContext context, string purchaseId) => SettleAsync(purchaseId, CancellationToken.None);
 
@@ -49,7 +48,16 @@ public sealed class SettleMoney(PurchaseTable purchases, PaymentsLedger ledger, 
         var made = (await ledger.ListAsync(purchaseId, ct)).Select(r => r.PaymentId).ToHashSet();
         foreach (var refund in MoneyPlan.Refunds(found.Purchase, found.Shares).Where(r => !made.Contains(r.PaymentId)))
         {
-            var refundId = await RefundCapturedAsync(refund, ct);
+            string refundId;
+            try
+            {
+                refundId = await RefundCapturedAsync(refund, ct);
+            }
+            catch (RefundRefusedException e)
+            {
+                await RecordRefusedAsync(purchaseId, refund, e.Message, found.Purchase.Currency, ct);
+                continue;
+            }
             await ledger.RecordRefundAsync(purchaseId, refund, refundId, found.Purchase.Currency, ct);
             logger.LogInformation("Refunded {Amount} to {ShareRowKey} of {PurchaseId} ({Reason})", refund.Amount, refund.ShareRowKey, purchaseId, refund.Reason);
         }
@@ -72,6 +80,18 @@ public sealed class SettleMoney(PurchaseTable purchases, PaymentsLedger ledger, 
         }
     }
 
+    /// <summary>The gateway said no for good (a closed card, a charge it will not refund): trying again
+    /// would get the same answer, so the refund is recorded failed, where the merchant sees it (its
+    /// payment, status failed) and is never tried again; counted and logged for an operator once, by
+    /// whichever run recorded it.</summary>
+    private async Task RecordRefusedAsync(string purchaseId, DueRefund refund, string reason, string currency, CancellationToken ct)
+    {
+        if (!await ledger.RecordRefusedRefundAsync(purchaseId, refund, reason, currency, ct)) return;
+        PledgMetrics.PaymentFailed(PaymentFailures.RefundRefused);
+        logger.LogError("Refund {PaymentId} of {Amount} to {ShareRowKey} of {PurchaseId} ({Reason}) refused by the card network for good: {Refusal}",
+            refund.PaymentId, refund.Amount, refund.ShareRowKey, purchaseId, refund.Reason, reason);
+    }
+
     /// <summary>Every refund of the merchant refund is in the ledger (made above or by a concurrent
     /// run): pending → succeeded, conditioned on the ETag read.</summary>
     private async Task<PurchaseEntity> CompleteRefundAsync(string purchaseId, CancellationToken ct)
@@ -79,7 +99,8 @@ public sealed class SettleMoney(PurchaseTable purchases, PaymentsLedger ledger, 
         while (true)
         {
             var purchase = await purchases.GetPurchaseAsync(purchaseId, ct) ?? throw new InvalidOperationException($"Purchase {purchaseId} vanished.");
-            if (purchase.RefundStatus != RefundStatuses.Pending) return purchase;
+            // A refused refund leaves the merchant refund pending: its failed payment says why.
+            if (purchase.RefundStatus != RefundStatuses.Pending || purchase.RefusedRefundAmount > 0) return purchase;
             if (purchase.RefundedAmount != MoneyPlan.RefundsOwed(purchase))
                 throw new InvalidOperationException($"Purchase {purchaseId} has {purchase.RefundedAmount} refunded of {MoneyPlan.RefundsOwed(purchase)} owed.");
             try
