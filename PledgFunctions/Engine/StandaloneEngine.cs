@@ -41,6 +41,7 @@ public static class StandaloneEngine
         });
         services.AddDurableTaskClient(client => client.UseGrpc(address));
         services.AddHostedService<FinishedInstancePurgeSchedule>(); // under the Functions host, a timer function
+        services.AddHostedService<StrandedMoneySweepSchedule>(); // likewise
         return services;
     }
 }
