@@ -23,8 +23,8 @@ public sealed class OptionsValidationTests
 
     [Theory]
     [InlineData("00:00:00")]
-    [InlineData("30.00:00:00")]
-    public void ASweepPeriodThatIsNotPositiveOrOutlastsTheRetentionIsRefused(string every)
+    [InlineData("-00:05:00")]
+    public void ASweepPeriodThatIsNotPositiveIsRefused(string every)
     {
         var options = new PledgOptions { Recovery = { SweepEvery = TimeSpan.Parse(every) } };
         Assert.Contains(Failures(options), f => f.StartsWith("Pledg:Recovery:SweepEvery", StringComparison.Ordinal));

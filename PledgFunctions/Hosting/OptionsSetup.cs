@@ -31,9 +31,7 @@ internal sealed class PledgOptionsValidator : IValidateOptions<PledgOptions>
         if (options.Webhooks.FirstRetryDelay <= TimeSpan.Zero) failures.Add("Pledg:Webhooks:FirstRetryDelay must be positive.");
         if (options.History.KeepFinishedFor <= TimeSpan.Zero) failures.Add("Pledg:History:KeepFinishedFor must be positive.");
         if (options.History.PurgeEvery <= TimeSpan.Zero) failures.Add("Pledg:History:PurgeEvery must be positive.");
-        // An ended instance still owing money must be restarted before the purge deletes it.
-        if (options.Recovery.SweepEvery <= TimeSpan.Zero || options.Recovery.SweepEvery >= options.History.KeepFinishedFor)
-            failures.Add("Pledg:Recovery:SweepEvery must be positive and shorter than Pledg:History:KeepFinishedFor.");
+        if (options.Recovery.SweepEvery <= TimeSpan.Zero) failures.Add("Pledg:Recovery:SweepEvery must be positive.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -21,8 +21,8 @@ namespace PledgFunctions.Lifecycle;
 /// bounded by the purge (<see cref="HistoryOptions.KeepFinishedFor"/>) and by what runs now, and a
 /// status query is one filtered read of it; only the few failed or terminated instances cost a
 /// point read of their purchase. An instance restarted here is running again, so it leaves the
-/// candidates; one owing nothing stays until purged. The purge cannot take a candidate first: the
-/// sweep runs far more often than an instance outlives its retention (validated at start-up).</para></summary>
+/// candidates; one owing nothing stays until purged. The purge does not take a candidate first: the
+/// sweep runs every few minutes, the purge only takes instances created a month ago.</para></summary>
 public sealed class StrandedMoneySweep(PurchaseTable purchases, IOptions<PledgOptions> options, TimeProvider time, ILogger<StrandedMoneySweep> logger)
 {
     private static readonly OrchestrationRuntimeStatus[] Stranded = [OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
