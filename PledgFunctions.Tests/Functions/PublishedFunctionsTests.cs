@@ -101,13 +101,16 @@ public sealed class PublishedFunctionsTests
     }
 
     /// <summary>Scheduled housekeeping: the purge of ended orchestrations and the sweep for money
-    /// they stranded, each with the Durable client it works through.</summary>
-    private static readonly string[] ScheduledFunctions = [nameof(MaintenanceFunctions.PurgeFinishedInstances), nameof(MaintenanceFunctions.SweepStrandedMoney)];
+    /// they stranded, each with the Durable client it works through; the deletion of expired
+    /// idempotency keys, which needs none.</summary>
+    private static readonly string[] DurableScheduledFunctions = [nameof(MaintenanceFunctions.PurgeFinishedInstances), nameof(MaintenanceFunctions.SweepStrandedMoney)];
+
+    private static readonly string[] ScheduledFunctions = [.. DurableScheduledFunctions, nameof(MaintenanceFunctions.DeleteExpiredIdempotencyKeys)];
 
     [Fact]
     public void TheHistoryPurgeAndTheStrandedMoneySweepAreTimerFunctionsWithTheDurableClient()
     {
-        foreach (var name in ScheduledFunctions)
+        foreach (var name in DurableScheduledFunctions)
         {
             var scheduled = Assert.Single(Functions, f => f.Name == name);
             Assert.Contains(scheduled.Bindings, b => b.Type == "timerTrigger" && b.Direction == "In");

@@ -45,8 +45,8 @@ public sealed class HistoryOptions
     /// month after the purchase. The purchase, its shares, ledger and events are never purged.</summary>
     public TimeSpan KeepFinishedFor { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>How often the standalone host purges; under the Functions host a timer function does,
-    /// hourly.</summary>
+    /// <summary>How often the standalone host purges, and deletes the idempotency keys past their
+    /// retention; under the Functions host a timer function each does, hourly.</summary>
     public TimeSpan PurgeEvery { get; set; } = TimeSpan.FromHours(1);
 }
 
