@@ -100,15 +100,22 @@ public sealed class PublishedFunctionsTests
         Assert.Equal(Functions.Count, Functions.Select(f => f.Name).Distinct().Count());
     }
 
-    /// <summary>Scheduled housekeeping: the purge of ended orchestrations, with the Durable client it purges through.</summary>
-    private static readonly string[] ScheduledFunctions = [nameof(MaintenanceFunctions.PurgeFinishedInstances)];
+    /// <summary>Scheduled housekeeping: the purge of ended orchestrations and the sweep for money
+    /// they stranded, each with the Durable client it works through; the deletion of expired
+    /// idempotency keys, which needs none.</summary>
+    private static readonly string[] DurableScheduledFunctions = [nameof(MaintenanceFunctions.PurgeFinishedInstances), nameof(MaintenanceFunctions.SweepStrandedMoney)];
+
+    private static readonly string[] ScheduledFunctions = [.. DurableScheduledFunctions, nameof(MaintenanceFunctions.DeleteExpiredIdempotencyKeys)];
 
     [Fact]
-    public void TheHistoryPurgeIsATimerFunctionWithTheDurableClient()
+    public void TheHistoryPurgeAndTheStrandedMoneySweepAreTimerFunctionsWithTheDurableClient()
     {
-        var purge = Assert.Single(Functions, f => f.Name == nameof(MaintenanceFunctions.PurgeFinishedInstances));
-        Assert.Contains(purge.Bindings, b => b.Type == "timerTrigger" && b.Direction == "In");
-        Assert.Contains(purge.Bindings, b => b.Type == "durableClient");
+        foreach (var name in DurableScheduledFunctions)
+        {
+            var scheduled = Assert.Single(Functions, f => f.Name == name);
+            Assert.Contains(scheduled.Bindings, b => b.Type == "timerTrigger" && b.Direction == "In");
+            Assert.Contains(scheduled.Bindings, b => b.Type == "durableClient");
+        }
         Assert.All(Functions.Where(f => f.Bindings.Any(b => b.Type == "timerTrigger")), f => Assert.Contains(f.Name, ScheduledFunctions));
     }
 

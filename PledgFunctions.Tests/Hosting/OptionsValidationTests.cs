@@ -20,4 +20,13 @@ public sealed class OptionsValidationTests
         var options = new PledgOptions { History = { KeepFinishedFor = TimeSpan.Parse(keep), PurgeEvery = TimeSpan.Parse(every) } };
         Assert.Contains(Failures(options), f => f.StartsWith(named, StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:05:00")]
+    public void ASweepPeriodThatIsNotPositiveIsRefused(string every)
+    {
+        var options = new PledgOptions { Recovery = { SweepEvery = TimeSpan.Parse(every) } };
+        Assert.Contains(Failures(options), f => f.StartsWith("Pledg:Recovery:SweepEvery", StringComparison.Ordinal));
+    }
 }

@@ -40,7 +40,8 @@ public static class StandaloneEngine
             worker.AddTasks(LifecycleServices.AddTasks);
         });
         services.AddDurableTaskClient(client => client.UseGrpc(address));
-        services.AddHostedService<FinishedInstancePurgeSchedule>(); // under the Functions host, a timer function
+        services.AddHostedService<HousekeepingSchedule>(); // under the Functions host, timer functions
+        services.AddHostedService<StrandedMoneySweepSchedule>(); // likewise
         return services;
     }
 }

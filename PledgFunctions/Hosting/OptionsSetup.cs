@@ -32,6 +32,7 @@ internal sealed class PledgOptionsValidator : IValidateOptions<PledgOptions>
         if (options.Webhooks.MaxConcurrentPerMerchant < 1) failures.Add("Pledg:Webhooks:MaxConcurrentPerMerchant must be at least 1.");
         if (options.History.KeepFinishedFor <= TimeSpan.Zero) failures.Add("Pledg:History:KeepFinishedFor must be positive.");
         if (options.History.PurgeEvery <= TimeSpan.Zero) failures.Add("Pledg:History:PurgeEvery must be positive.");
+        if (options.Recovery.SweepEvery <= TimeSpan.Zero) failures.Add("Pledg:Recovery:SweepEvery must be positive.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -18,6 +18,8 @@ public sealed class PledgOptions
     public WebhookOptions Webhooks { get; set; } = new();
 
     public HistoryOptions History { get; set; } = new();
+
+    public RecoveryOptions Recovery { get; set; } = new();
 }
 
 public sealed class BootstrapMerchantOptions
@@ -43,9 +45,18 @@ public sealed class HistoryOptions
     /// month after the purchase. The purchase, its shares, ledger and events are never purged.</summary>
     public TimeSpan KeepFinishedFor { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>How often the standalone host purges; under the Functions host a timer function does,
-    /// hourly.</summary>
+    /// <summary>How often the standalone host purges, and deletes the idempotency keys past their
+    /// retention; under the Functions host a timer function each does, hourly.</summary>
     public TimeSpan PurgeEvery { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>How often money owed by an orchestration that failed or was terminated is looked for
+/// (<see cref="Lifecycle.StrandedMoneySweep"/>).</summary>
+public sealed class RecoveryOptions
+{
+    /// <summary>How often the standalone host sweeps; under the Functions host a timer function
+    /// does, every 5 minutes. Bounds how long such money waits.</summary>
+    public TimeSpan SweepEvery { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 public sealed class WebhookOptions

@@ -10,7 +10,7 @@ namespace PledgFunctions.Lifecycle;
 /// instances created before <see cref="HistoryOptions.KeepFinishedFor"/> go: one still retrying a
 /// notification or a refund is running and stays, whatever its age. Application rows (the purchase,
 /// shares, the payments ledger, events) are another table and never touched. Run hourly by the
-/// standalone host (<see cref="Engine.FinishedInstancePurgeSchedule"/>) and by a timer function under the
+/// standalone host (<see cref="Engine.HousekeepingSchedule"/>) and by a timer function under the
 /// Functions host (Functions/MaintenanceFunctions.cs), with the client each gives.</summary>
 public sealed class FinishedInstancePurge(IOptions<PledgOptions> options, TimeProvider time, ILogger<FinishedInstancePurge> logger)
 {

@@ -20,6 +20,7 @@ public static class LifecycleServices
         services.AddSingleton<NotifyMerchant>();
         services.AddSingleton<SettleMoney>();
         services.AddSingleton<FinishedInstancePurge>();
+        services.AddSingleton<StrandedMoneySweep>(); // holds no client: each run is given one
         services.TryAddSingleton<IEngineReadiness, HostedEngine>();
         return services;
     }

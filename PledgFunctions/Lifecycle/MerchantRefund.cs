@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using PledgFunctions.Storage;
 using PledgFunctions.Webhooks;
 
 namespace PledgFunctions.Lifecycle;
@@ -16,7 +17,17 @@ public sealed class MerchantRefund : TaskOrchestrator<MerchantRefundInput, strin
     public static readonly TimeSpan CommitGrace = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LookAgain = TimeSpan.FromSeconds(1);
 
-    public static string InstanceId(string purchaseId, string requestId) => $"{purchaseId}-refund-{requestId}";
+    private const string InstanceInfix = "-refund-";
+
+    public static string InstanceId(string purchaseId, string requestId) => $"{purchaseId}{InstanceInfix}{requestId}";
+
+    /// <summary>The purchase and request an instance id names, or false for another orchestration's id.</summary>
+    public static bool TryParseInstanceId(string instanceId, out string purchaseId, out string requestId)
+    {
+        var infix = instanceId.IndexOf(InstanceInfix, StringComparison.Ordinal);
+        (purchaseId, requestId) = infix < 0 ? ("", "") : (instanceId[..infix], instanceId[(infix + InstanceInfix.Length)..]);
+        return infix >= 0 && PurchaseKeys.IsPurchaseId(purchaseId);
+    }
 
     public override async Task<string> RunAsync(TaskOrchestrationContext context, MerchantRefundInput input)
     {

@@ -73,6 +73,14 @@ public sealed class PurchaseTable(StorageClients storage)
     public Task SubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken ct) =>
         _table.SubmitTransactionAsync(actions, ct);
 
+    /// <summary>Deletes rows of one partition, each conditioned on the ETag it was read with (a row
+    /// changed since stays), in transactions of at most 100.</summary>
+    public async Task DeleteAsync(IReadOnlyList<ITableEntity> rows, CancellationToken ct)
+    {
+        foreach (var chunk in rows.Chunk(100))
+            await _table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, r.ETag)), ct);
+    }
+
     public AsyncPageable<T> QueryPartitionAsync<T>(string purchaseId, string rowPrefix, CancellationToken ct) where T : class, ITableEntity, new()
     {
         var end = rowPrefix[..^1] + (char)(rowPrefix[^1] + 1);

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.DurableTask;
 using PledgFunctions.Money;
 using PledgFunctions.Payments;
@@ -79,6 +80,7 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
                 (stillPending, recheck) = (Add(stillPending, change), Min(recheck, RecheckSchedule.Next(change.AnnouncedAt, now, CancelGrace)));
         }
         var moneyDue = MoneyPlan.IsMoneyDue(purchase) && !await TrySettleMoneyAsync(found, ct);
+        if (final && stillPending.Count == 0) await DeleteAnnouncementsAsync(input.PurchaseId, ct);
         if (!final || input.Lingering) return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, [], moneyDue);
 
         // Events are written only with a notificationUrl, which cannot change once pledged: without
@@ -101,6 +103,25 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         {
             logger.LogWarning(e, "Refunds of {PurchaseId} not made by its observation; its orchestration retries them", purchaseId);
             return false;
+        }
+    }
+
+    /// <summary>Once the purchase is final with nothing left to settle, its announcements have all
+    /// been followed: the first look read those written before it, and one written after was also
+    /// raised to the started instance, which keeps its events. Without this every pledge made in
+    /// its purchase's first minute left a row behind. Best effort: a row left here costs storage,
+    /// not money, and must not hold up the notifications.</summary>
+    private async Task DeleteAnnouncementsAsync(string purchaseId, CancellationToken ct)
+    {
+        try
+        {
+            var rows = new List<ITableEntity>();
+            await foreach (var row in purchases.QueryPartitionAsync<AnnouncementEntity>(purchaseId, AnnouncementEntity.RowPrefix, ct)) rows.Add(row);
+            await purchases.DeleteAsync(rows, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Announcements of {PurchaseId} not deleted", purchaseId);
         }
     }
 
