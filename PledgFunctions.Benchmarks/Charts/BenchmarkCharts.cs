@@ -11,7 +11,7 @@ public static class BenchmarkCharts
     {
         var runs = resultFiles.Select(LoadResults.Load).ToList();
         Directory.CreateDirectory(outDirectory);
-        string Subtitle(Func<LoadResults, bool> drawn) => string.Join("; ", runs.Where(drawn).Select(r =>
+        string Subtitle(Func<LoadResults, bool> drawn) => string.Join("\n", runs.Where(drawn).Select(r =>
             $"{r.Command} · {r.Date:yyyy-MM-dd HH:mm} UTC · load average {r.LoadAverageBefore.Split(' ')[0]}"));
         var written = new List<string>();
 
@@ -21,11 +21,14 @@ public static class BenchmarkCharts
             written.Add(name);
         }
 
-        // The standalone host's paced points of a `hosts` run repeat a `paced` run's: each host is drawn from the last file that has it.
-        var paced = runs.SelectMany(r => r.Paced).GroupBy(p => p.Host).Select(g => g.GroupBy(p => p.Rate).Select(r => r.Last()).OrderBy(p => p.Rate).ToList()).ToList();
+        // A `hosts` run measures the standalone host again beside the Functions host: each host is
+        // drawn from the last file that has it, so the hosts compared come from one run.
+        var pacedRuns = runs.Where(r => r.Paced.Count > 0).ToList();
+        var paced = pacedRuns.SelectMany(r => r.Paced.Select(p => p.Host)).Distinct()
+            .Select(host => pacedRuns.Last(r => r.Paced.Any(p => p.Host == host)).Paced.Where(p => p.Host == host).OrderBy(p => p.Rate).ToList()).ToList();
         if (paced.Count > 0)
         {
-            await WriteAsync("paced-latency.svg", LineChart.Render("Request latency at fixed lifecycle rates", Subtitle(r => r.Paced.Count > 0), "lifecycles/s (5 pledgers each)", "ms",
+            await WriteAsync("paced-latency.svg", LineChart.Render("Request latency at fixed lifecycle rates", Subtitle(r => paced.Any(host => r.Paced.Contains(host[0]))), "lifecycles/s (5 pledgers each)", "ms",
             [
                 // A colour per measure, a line style per host (the standalone solid).
                 .. paced.SelectMany((host, h) => new[]
@@ -36,7 +39,7 @@ public static class BenchmarkCharts
                     new Series($"{host[0].Host} pay p50", [.. host.Select(p => (p.Rate, p.PayP50))], h > 0, 3),
                 }),
             ]));
-            await WriteAsync("paced-cpu.svg", LineChart.Render("Machine CPU busy at fixed lifecycle rates", Subtitle(r => r.Paced.Count > 0), "lifecycles/s (5 pledgers each)", "% of 2 cores",
+            await WriteAsync("paced-cpu.svg", LineChart.Render("Machine CPU busy at fixed lifecycle rates", Subtitle(r => paced.Any(host => r.Paced.Contains(host[0]))), "lifecycles/s (5 pledgers each)", "% of 2 cores",
                 [.. paced.Select((host, h) => new Series(host[0].Host, [.. host.Select(p => (p.Rate, p.CpuBusy * 100))], h > 0))]));
         }
 

@@ -23,29 +23,34 @@ public static class LineChart
         if (points.Count == 0) throw new ArgumentException($"'{title}' has no finite point to draw", nameof(series));
         var (xTicks, xMin, xMax) = Ticks(xFromZero ? Math.Min(0, points.Min(p => p.X)) : points.Min(p => p.X), points.Max(p => p.X));
         var (yTicks, yMin, yMax) = Ticks(Math.Min(0, points.Min(p => p.Y)), points.Max(p => p.Y));
+        // One subtitle line per run the chart draws from.
+        var subtitles = subtitle.Split('\n');
+        var top = Top + 14 * (subtitles.Length - 1);
+        var height = Height + 14 * (subtitles.Length - 1);
         var plotWidth = Width - Left - Right;
-        var plotHeight = Height - Top - Bottom;
+        var plotHeight = height - top - Bottom;
         double X(double x) => Left + (x - xMin) / (xMax - xMin) * plotWidth;
-        double Y(double y) => Top + plotHeight - (y - yMin) / (yMax - yMin) * plotHeight;
+        double Y(double y) => top + plotHeight - (y - yMin) / (yMax - yMin) * plotHeight;
 
         var svg = new StringBuilder();
-        svg.AppendLine(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"sans-serif\" font-size=\"12\">"));
-        svg.AppendLine(Invariant($"<rect width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>"));
+        svg.AppendLine(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" font-family=\"sans-serif\" font-size=\"12\">"));
+        svg.AppendLine(Invariant($"<rect width=\"{Width}\" height=\"{height}\" fill=\"white\"/>"));
         svg.AppendLine(Invariant($"<text x=\"{Width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{Text(title)}</text>"));
-        svg.AppendLine(Invariant($"<text x=\"{Width / 2}\" y=\"40\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555\">{Text(subtitle)}</text>"));
+        for (var line = 0; line < subtitles.Length; line++)
+            svg.AppendLine(Invariant($"<text x=\"{Width / 2}\" y=\"{40 + 14 * line}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555\">{Text(subtitles[line])}</text>"));
         foreach (var tick in xTicks)
         {
-            svg.AppendLine(Invariant($"<line x1=\"{X(tick):F1}\" y1=\"{Top}\" x2=\"{X(tick):F1}\" y2=\"{Top + plotHeight}\" stroke=\"#e5e5e5\"/>"));
-            svg.AppendLine(Invariant($"<text x=\"{X(tick):F1}\" y=\"{Top + plotHeight + 16}\" text-anchor=\"middle\">{Number(tick)}</text>"));
+            svg.AppendLine(Invariant($"<line x1=\"{X(tick):F1}\" y1=\"{top}\" x2=\"{X(tick):F1}\" y2=\"{top + plotHeight}\" stroke=\"#e5e5e5\"/>"));
+            svg.AppendLine(Invariant($"<text x=\"{X(tick):F1}\" y=\"{top + plotHeight + 16}\" text-anchor=\"middle\">{Number(tick)}</text>"));
         }
         foreach (var tick in yTicks)
         {
             svg.AppendLine(Invariant($"<line x1=\"{Left}\" y1=\"{Y(tick):F1}\" x2=\"{Left + plotWidth}\" y2=\"{Y(tick):F1}\" stroke=\"#e5e5e5\"/>"));
             svg.AppendLine(Invariant($"<text x=\"{Left - 6}\" y=\"{Y(tick) + 4:F1}\" text-anchor=\"end\">{Number(tick)}</text>"));
         }
-        svg.AppendLine(Invariant($"<rect x=\"{Left}\" y=\"{Top}\" width=\"{plotWidth}\" height=\"{plotHeight}\" fill=\"none\" stroke=\"#333\"/>"));
-        svg.AppendLine(Invariant($"<text x=\"{Left + plotWidth / 2}\" y=\"{Height - 12}\" text-anchor=\"middle\">{Text(xLabel)}</text>"));
-        svg.AppendLine(Invariant($"<text transform=\"translate(16 {Top + plotHeight / 2}) rotate(-90)\" text-anchor=\"middle\">{Text(yLabel)}</text>"));
+        svg.AppendLine(Invariant($"<rect x=\"{Left}\" y=\"{top}\" width=\"{plotWidth}\" height=\"{plotHeight}\" fill=\"none\" stroke=\"#333\"/>"));
+        svg.AppendLine(Invariant($"<text x=\"{Left + plotWidth / 2}\" y=\"{height - 12}\" text-anchor=\"middle\">{Text(xLabel)}</text>"));
+        svg.AppendLine(Invariant($"<text transform=\"translate(16 {top + plotHeight / 2}) rotate(-90)\" text-anchor=\"middle\">{Text(yLabel)}</text>"));
 
         for (var i = 0; i < series.Count; i++)
         {
@@ -56,7 +61,7 @@ public static class LineChart
                            string.Join(' ', drawn.Select(p => Invariant($"{X(p.X):F1},{Y(p.Y):F1}"))) + "\"/>");
             if (s.Dots && drawn.Count <= 30)
                 foreach (var p in drawn) svg.AppendLine(Invariant($"<circle cx=\"{X(p.X):F1}\" cy=\"{Y(p.Y):F1}\" r=\"3\" fill=\"{color}\"/>"));
-            var legendY = Top + 8 + i * 20;
+            var legendY = top + 8 + i * 20;
             var legendX = Left + plotWidth + 14;
             svg.AppendLine(Invariant($"<line x1=\"{legendX}\" y1=\"{legendY}\" x2=\"{legendX + 22}\" y2=\"{legendY}\" stroke=\"{color}\" stroke-width=\"2\"{dash}/>"));
             svg.AppendLine(Invariant($"<text x=\"{legendX + 28}\" y=\"{legendY + 4}\">{Text(s.Name)}</text>"));
