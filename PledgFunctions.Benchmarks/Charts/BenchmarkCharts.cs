@@ -3,7 +3,7 @@ using PledgFunctions.Benchmarks.Load;
 namespace PledgFunctions.Benchmarks.Charts;
 
 /// <summary><c>charts --results run.json[,hosts.json] --out docs/benchmarks/</c>: the charts of
-/// docs/benchmarks.md, drawn from the results of load runs (several files are read as one run).
+/// docs/benchmarks.md, drawn from the results of load runs (several files are drawn together, a subtitle line each).
 /// A chart whose part did not run is not written, so an older file of that name stays.</summary>
 public static class BenchmarkCharts
 {
