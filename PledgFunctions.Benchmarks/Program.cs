@@ -4,7 +4,8 @@ using PledgFunctions.Benchmarks.Micro;
 using PledgFunctions.Faults;
 
 // dotnet run -c Release --project PledgFunctions.Benchmarks -- micro [BenchmarkDotNet arguments]
-// dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced,hosts] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process]
+// dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced,hosts] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process] [--results run.json]
+// dotnet run -c Release --project PledgFunctions.Benchmarks -- charts --results run.json[,hosts.json] --out docs/benchmarks/
 // dotnet run -c Release --project PledgFunctions.Benchmarks -- faults [--short] [--seed N] [--only crash|outage|abuse] [--cycles N] [--lifetime s] [--window s] [--settle s]
 var command = args.FirstOrDefault();
 var rest = args.Skip(1).ToArray();
@@ -16,7 +17,15 @@ switch (command)
     case "load":
         return await LoadDriver.RunAsync(quick: rest.Contains("--quick"), only: Value("--only"),
             separateHubAccount: Value("--hub-account") == "separate", azuriteOneProcess: Value("--azurite") == "one-process", rates: Value("--rates")?.Split(',').Select(r => double.Parse(r, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-            minutes: Value("--minutes") is { } minutes ? double.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture) : null);
+            minutes: Value("--minutes") is { } minutes ? double.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture) : null,
+            resultsPath: Value("--results"));
+    case "charts":
+        if (Value("--results") is not { } results)
+        {
+            Console.Error.WriteLine("usage: charts --results run.json[,hosts.json] --out docs/benchmarks/ (the files `load ... --results` wrote)");
+            return 2;
+        }
+        return await PledgFunctions.Benchmarks.Charts.BenchmarkCharts.RunAsync(results.Split(','), Value("--out") ?? "docs/benchmarks");
     case "faults":
         var options = rest.Contains("--short") ? FaultSuiteOptions.Short : FaultSuiteOptions.Full;
         if (Array.IndexOf(rest, "--seed") is >= 0 and var at && at + 1 < rest.Length) options = options with { Seed = int.Parse(rest[at + 1]) };
@@ -32,7 +41,7 @@ switch (command)
         foreach (var violation in report.Violations.Take(100)) Console.WriteLine("  " + violation);
         return report.Violations.Count == 0 ? 0 : 1;
     default:
-        Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced,hosts] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process] | faults [--short] [--seed N] [--only crash|outage|abuse] [--cycles N] [--lifetime s] [--window s] [--settle s]");
+        Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced,hosts] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process] [--results run.json] | charts --results run.json[,hosts.json] --out docs/benchmarks/ | faults [--short] [--seed N] [--only crash|outage|abuse] [--cycles N] [--lifetime s] [--window s] [--settle s]");
         return 2;
 }
 

@@ -65,6 +65,7 @@ public static class DeadlineLoad
         var failed = ids.Where(id => rows.TryGetValue(id, out var r) && r.State == PurchaseStates.Failed).Select(id => rows[id]).ToList();
         var lateness = failed.Select(r => (r.Timestamp!.Value - r.Deadline).TotalMilliseconds).Order().ToArray();
         var metric = lags.Order().ToArray();
+        report.Results.Lateness.Add(new LatenessRun(rate is { } paced ? $"standalone, {paced:F0}/s" : "standalone, burst", purchases, lateness));
         report.Heading($"Deadline lateness: {purchases} purchases created {(rate is { } r ? $"at {r:F0}/s" : "as fast as the service takes them")}, " +
                        $"payment window {Window.TotalSeconds:F0} s, nothing but their orchestrations to fail them");
         report.Row("measure", "purchases", "p50 ms", "p99 ms", "max ms", "min ms", "target p99 ≤ 2,000 ms");

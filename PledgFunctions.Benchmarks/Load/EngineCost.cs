@@ -80,6 +80,7 @@ public static class EngineCost
                 report.Row($"events-only bare {groups[i].EventsOnlyHub}", idle[i].EventsOnly.ToString("F2"), "0", "");
             }
             var idleMean = idle.Average(x => (x.Service + x.Bare) / 2);
+            report.Results.IdleEngineCallsPerSecond = idleMean;
             report.Line($"Mean idle cost: {idleMean:F2} engine calls/s per engine = {idleMean * 86400:F0} a day, whatever the traffic.");
 
             report.Heading("Storage calls per whole lifecycle, until its orchestration ended (the service) vs a bare orchestration with the same waits " +
@@ -99,6 +100,7 @@ public static class EngineCost
                 var target = 1.3 * (bareEngine - bareIdle) + app;
                 var eventsOnlyEngine = (double)(eventsOnly.Engine - eventsOnly.Probes) / g.Count - idle[i].EventsOnly * eventsOnly.Seconds / g.Count;
                 var eventsOnlyTarget = 1.3 * eventsOnlyEngine + app;
+                report.Results.EngineCost.Add(new EngineCostPoint(g.Pledgers, g.Count, app, lifeEngine - lifeIdle, bareEngine - bareIdle, eventsOnlyEngine, 0, 0));
                 report.Row(g.Pledgers, g.Count, app.ToString("F1"), lifeEngine.ToString("F1"), life.Seconds.ToString("F0"), lifeIdle.ToString("F1"),
                     (lifeEngine - lifeIdle).ToString("F1"), g.Count, bareEngine.ToString("F1"), bare.Seconds.ToString("F0"), bareIdle.ToString("F1"),
                     (bareEngine - bareIdle).ToString("F1"), CreationLoad.Ratio(lifeEngine - lifeIdle, bareEngine - bareIdle),
@@ -128,6 +130,7 @@ public static class EngineCost
                 double Work(Window w) => (double)(w.Engine - w.Probes - Polling(w.Calls)) / g.Count;
                 double Above(Window w, Dictionary<string, long> idleCalls) =>
                     (Receives(w.Calls) - Receives(idleCalls) / idleElapsed * w.Seconds) / g.Count;
+                report.Results.EngineCost[i] = report.Results.EngineCost[i] with { EngineWorkCalls = Work(life), BareWorkCalls = Work(bare) };
                 report.Row(g.Pledgers, Work(life).ToString("F1"), Work(bare).ToString("F1"), CreationLoad.Ratio(Work(life), Work(bare)),
                     Above(life, idle[i].Calls).ToString("F1"), Above(bare, idle[i].BareCalls).ToString("F1"),
                     Work(eventsOnly).ToString("F1"), CreationLoad.Ratio(Work(life), Work(eventsOnly)));

@@ -33,7 +33,7 @@ public static class HostComparison
                 try
                 {
                     report.Line($"**{name}**, lifecycles at fixed rates:");
-                    await PacedLifecycles.RunAsync(http, receiver.Url, rates, scale, report);
+                    await PacedLifecycles.RunAsync(http, receiver.Url, rates, scale, report, name);
                 }
                 finally
                 {
@@ -105,6 +105,7 @@ public static class HostComparison
             rows = [.. await Task.WhenAll(ids.Select(async id => (await table.GetEntityAsync<PurchaseEntity>(id, PurchaseEntity.Row)).Value))];
         } while (rows.Any(r => r.State != PurchaseStates.Failed) && waited.Elapsed < DeadlineWindow + TimeSpan.FromMinutes(3));
         var late = rows.Where(r => r.State == PurchaseStates.Failed).Select(r => (r.Timestamp!.Value - r.Deadline).TotalMilliseconds).Order().ToArray();
+        report.Results.Lateness.Add(new LatenessRun($"{name}, {DeadlineRate:F0}/s", DeadlinePurchases, late));
         report.Line($"**{name}**, deadline lateness of {DeadlinePurchases} purchases created at {DeadlineRate}/s (window {DeadlineWindow.TotalSeconds:F0} s): " +
                     $"p50 {LifecycleLoad.Percentile(late, 0.5):F0} ms, p99 {LifecycleLoad.Percentile(late, 0.99):F0} ms, max {late[^1]:F0} ms; " +
                     $"{rows.Count - late.Length} not FAILED after {waited.Elapsed.TotalSeconds:F0} s.");

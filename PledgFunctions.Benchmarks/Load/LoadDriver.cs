@@ -2,7 +2,7 @@ using PledgFunctions.Tests.Infrastructure;
 
 namespace PledgFunctions.Benchmarks.Load;
 
-/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced,hosts] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process]</c>:
+/// <summary><c>dotnet run -c Release --project PledgFunctions.Benchmarks -- load [--quick] [--only creation,lifecycles,paced,engine,deadlines,starts,azurite,bare-paced,hosts] [--rates 1,2,3,4] [--minutes 4] [--hub-account separate] [--azurite one-process] [--results run.json]</c>:
 /// Azurite (in memory, free ports) and the service in this process on loopback with its standalone
 /// Durable Task engine, then purchase creation at concurrency 1/16/64, full lifecycles with
 /// 0/1/5/20 pledgers (request latencies), lifecycles arriving at fixed rates (latency below
@@ -28,7 +28,7 @@ public static class LoadDriver
     }
 
     public static async Task<int> RunAsync(bool quick, string? only = null, bool separateHubAccount = false, double[]? rates = null, bool azuriteOneProcess = false,
-        double? minutes = null)
+        double? minutes = null, string? resultsPath = null)
     {
         var parts = only?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         bool Runs(string part) => parts is null ? part is not ("azurite" or "starts" or "bare-paced" or "hosts") : parts.Contains(part);
@@ -38,6 +38,12 @@ public static class LoadDriver
                           (separateHubAccount ? " (task hub on a second Azurite)" : "") + (azuriteOneProcess ? " (Azurite in one process)" : ""));
         Console.WriteLine();
         Console.WriteLine($"Machine: {LoadReport.Machine()}. Load average before: {LoadReport.LoadAverage()}.");
+        var arguments = Environment.GetCommandLineArgs().SkipWhile(a => a != "load").ToList();
+        if (arguments.IndexOf("--results") is >= 0 and var at) arguments.RemoveRange(at, Math.Min(2, arguments.Count - at));
+        report.Results.Command = string.Join(' ', arguments);
+        report.Results.Date = TimeProvider.System.GetUtcNow();
+        report.Results.Machine = LoadReport.Machine();
+        report.Results.LoadAverageBefore = LoadReport.LoadAverage();
 
         if (Runs("creation") || Runs("lifecycles") || Runs("paced"))
         {
@@ -73,6 +79,12 @@ public static class LoadDriver
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         report.Line($"Peak working set of this process (driver, in-process services and engines, their HTTP clients; Azurite is a separate node process): " +
                     $"{process.PeakWorkingSet64 / 1048576} MB. Load average after: {LoadReport.LoadAverage()}.");
+        if (resultsPath is not null)
+        {
+            report.Results.LoadAverageAfter = LoadReport.LoadAverage();
+            await report.Results.SaveAsync(resultsPath);
+            Console.WriteLine($"Results written to {resultsPath} (charts: dotnet run -c Release --project PledgFunctions.Benchmarks -- charts --results {resultsPath} --out docs/benchmarks/).");
+        }
         return 0;
     }
 }

@@ -8,6 +8,9 @@ public sealed class LoadReport
 {
     private bool _headerDone;
 
+    /// <summary>The figures the charts draw, filled in as the parts run.</summary>
+    public LoadResults Results { get; } = new();
+
     public void Heading(string title)
     {
         Console.WriteLine();

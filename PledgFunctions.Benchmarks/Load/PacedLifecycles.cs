@@ -13,7 +13,7 @@ public static class PacedLifecycles
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(500);
     public static readonly double[] DefaultRates = [1, 2, 3, 4];
 
-    public static async Task RunAsync(HttpClient http, string notificationUrl, double[] rates, double scale, LoadReport report)
+    public static async Task RunAsync(HttpClient http, string notificationUrl, double[] rates, double scale, LoadReport report, string host = "standalone")
     {
         var warming = Stopwatch.StartNew();
         while (warming.Elapsed < TimeSpan.FromSeconds(30)) await LifecycleLoad.RunOneAsync(http, 2, notificationUrl);
@@ -35,6 +35,9 @@ public static class PacedLifecycles
             }
             var steps = (await Task.WhenAll(running)).OfType<LifecycleLoad.Steps>().ToArray();
             var busy = Cpu.Machine().BusySince(cpuBefore);
+            var (create, pledge, pay) = (steps.Select(s => s.CreateMs).ToArray(), steps.Select(s => s.PledgeMs).ToArray(), steps.SelectMany(s => s.PayMs).ToArray());
+            report.Results.Paced.Add(new PacedPoint(host, rate, count, count - steps.Length, busy,
+                P(create, 0.5), P(create, 0.99), P(pledge, 0.5), P(pledge, 0.99), P(pay, 0.5), P(pay, 0.99)));
             report.Row(rate, (rate * (2 + Pledgers)).ToString("F0"), count, busy.ToString("P0"),
                 LifecycleLoad.P50P99(steps.Select(s => s.CreateMs)), LifecycleLoad.P50P99(steps.Select(s => s.PledgeMs)),
                 LifecycleLoad.P50P99(steps.SelectMany(s => s.PayMs)), count - steps.Length);
@@ -42,6 +45,8 @@ public static class PacedLifecycles
             await Task.Delay(TimeSpan.FromSeconds(15));
         }
     }
+
+    private static double P(double[] values, double q) => values.Length == 0 ? double.NaN : LifecycleLoad.Percentile([.. values.Order()], q);
 
     private static async Task<LifecycleLoad.Steps?> RunAsync(HttpClient http, string notificationUrl)
     {
