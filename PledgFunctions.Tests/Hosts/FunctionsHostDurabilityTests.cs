@@ -13,9 +13,13 @@ namespace PledgFunctions.Tests.Hosts;
 /// host killed with SIGKILL while purchases wait, the worker killed alone, and two hosts on one task
 /// hub. Storage is read directly: a read through the API would itself write an overdue purchase
 /// FAILED (DeadlineEnforcer), and what is tested is that the engine decides.</summary>
-[Collection(ProcessCollection.Name)]
+/// <remarks>A collection of its own: its tests kill and restart hosts one after the other, beside
+/// (not after) the standalone process tests, which keeps the suite within its time.</remarks>
+[Collection(Name)]
 public sealed class FunctionsHostDurabilityTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    public const string Name = "Functions host processes";
+
     private Azurite _azurite = null!;
     private WebhookReceiver _merchant = null!;
 
@@ -137,7 +141,7 @@ public sealed class FunctionsHostDurabilityTests(ITestOutputHelper output) : IAs
     public async Task TwoHostsOnOneTaskHubDecideEachPurchaseOnce()
     {
         // Two instances of one app, as App Service names them: the worker id of the partition leases.
-        Dictionary<string, string?> Settings(string instance) => new(Window("00:00:45"))
+        Dictionary<string, string?> Settings(string instance) => new(Window("00:00:30"))
         {
             ["WEBSITE_CURRENT_STAMPNAME"] = "local", ["RoleInstanceId"] = instance,
         };
