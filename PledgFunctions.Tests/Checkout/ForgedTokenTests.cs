@@ -28,7 +28,7 @@ public sealed class ForgedTokenTests(EngineCallsFixture fixture) : IClassFixture
     {
         var purchase = await TestPurchases.CreateAsync(Service.Client());
         var id = purchase.GetProperty("id").GetString()!;
-        var unknown = PurchaseKeys.NewOrganizerToken(PurchaseKeys.NewPurchaseId(DateTimeOffset.UtcNow));
+        var unknown = PurchaseKeys.NewOrganizerToken(PurchaseKeys.NewPurchaseId(TimeProvider.System.GetUtcNow()));
         var expected = await AnswerAsync(await PledgeAsync(_page, unknown, Pledgers(1)));
 
         var (rows, calls) = (await PartitionAsync(id), fixture.EngineCalls.Total);
@@ -46,7 +46,7 @@ public sealed class ForgedTokenTests(EngineCallsFixture fixture) : IClassFixture
         var (purchase, pledge) = await PledgedPurchaseAsync(Service, 2);
         var id = purchase.GetProperty("id").GetString()!;
         await SettledLedgerAsync(Service, id); // the pledge's capture is done: nothing else writes the partition
-        var unknown = PurchaseKeys.NewShareToken(PurchaseKeys.NewPurchaseId(DateTimeOffset.UtcNow), 1);
+        var unknown = PurchaseKeys.NewShareToken(PurchaseKeys.NewPurchaseId(TimeProvider.System.GetUtcNow()), 1);
         var expected = await AnswerAsync(await PayAsync(_page, unknown));
 
         var (rows, calls) = (await PartitionAsync(id), fixture.EngineCalls.Total);

@@ -66,7 +66,7 @@ public sealed class HousekeepingTests(FrequentHousekeepingFixture fixture, ITest
             "announcements deleted");
         var atRest = await FiguresAsync(id, key);
 
-        var weekLater = new FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromDays(7));
+        var weekLater = new FakeTimeProvider(TimeProvider.System.GetUtcNow() + TimeSpan.FromDays(7));
         await new IdempotencyExpiry(Storage, weekLater, NullLogger<IdempotencyExpiry>.Instance).DeleteExpiredAsync(CancellationToken.None);
         var week = await FiguresAsync(id, key);
 
