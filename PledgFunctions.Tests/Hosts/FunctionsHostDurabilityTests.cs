@@ -150,12 +150,7 @@ public sealed class FunctionsHostDurabilityTests(ITestOutputHelper output) : IAs
         var ids = (await Task.WhenAll(Enumerable.Range(0, 12).Select(i => TestPurchases.CreateAsync((i % 2 == 0 ? a : b).Client(), TestPurchases.Body(notificationUrl: _merchant.Url)))))
             .Select(p => p.GetProperty("id").GetString()!).ToList();
         var paid = ids.Where((_, i) => i % 3 == 0).ToHashSet();
-        await Task.WhenAll(paid.Select(async id =>
-        {
-            var purchase = await (await a.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
-            var pledge = await (await RetryingUnavailableAsync(() => PledgeAsync(b.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(1)))).AssertOkAsync();
-            await (await RetryingUnavailableAsync(() => PayAsync(a.Client(null), ShareToken(pledge, 1)))).AssertOkAsync();
-        }));
+        await Task.WhenAll(paid.Select(id => PayInFullAcrossAsync(a.Client, b.Client, id)));
         var latest = (await StoredAsync(ids)).Max(p => p.Deadline);
         var final = await Eventually.ReturnsAsync(() => StoredAsync(ids), all => all.All(p => PurchaseStates.IsFinal(p.State)),
             latest - TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(60), "all final");

@@ -31,6 +31,16 @@ public static class TestCheckout
         return (purchase, pledge);
     }
 
+    /// <summary>A created purchase paid in full across two processes of one task hub: read and paid
+    /// through <paramref name="first"/>, pledged (one pledger) through <paramref name="second"/>
+    /// (each a service's <c>Client(apiKey)</c>).</summary>
+    public static async Task PayInFullAcrossAsync(Func<string?, HttpClient> first, Func<string?, HttpClient> second, string purchaseId)
+    {
+        var purchase = await (await first(TestService.MerchantKey).GetAsync($"/api/purchases/{purchaseId}")).AssertOkAsync();
+        var pledge = await (await RetryingUnavailableAsync(() => PledgeAsync(second(null), TestPurchases.OrganizerToken(purchase), Pledgers(1)))).AssertOkAsync();
+        await (await RetryingUnavailableAsync(() => PayAsync(first(null), ShareToken(pledge, 1)))).AssertOkAsync();
+    }
+
     public static string ShareToken(JsonElement pledge, int index) =>
         pledge.GetProperty("shares")[index].GetProperty("shareUrl").GetString()!.Split('/')[^1];
 

@@ -73,12 +73,7 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
             .Select(p => p.GetProperty("id").GetString()!).ToList();
         // Half of them are paid in full through the other process, racing nothing; the rest expire.
         var paid = ids.Where((_, i) => i % 2 == 0).ToHashSet();
-        await Task.WhenAll(paid.Select(async id =>
-        {
-            var purchase = await (await a.Client().GetAsync($"/api/purchases/{id}")).AssertOkAsync();
-            var pledge = await (await RetryingUnavailableAsync(() => PledgeAsync(b.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(1)))).AssertOkAsync();
-            await (await RetryingUnavailableAsync(() => PayAsync(a.Client(null), ShareToken(pledge, 1)))).AssertOkAsync();
-        }));
+        await Task.WhenAll(paid.Select(id => PayInFullAcrossAsync(a.Client, b.Client, id)));
 
         var latest = (await StoredAsync(ids)).Max(p => p.Deadline);
         var final = await Eventually.ReturnsAsync(() => StoredAsync(ids), all => all.All(p => PurchaseStates.IsFinal(p.State)),
