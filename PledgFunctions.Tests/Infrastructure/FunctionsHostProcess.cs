@@ -37,6 +37,22 @@ public sealed class FunctionsHostProcess : IServiceUnderTest, IAsyncDisposable
     public static async Task<FunctionsHostProcess> StartAsync(FunctionsHostCommand host, Azurite azurite,
         IDictionary<string, string?>? settings = null, string environment = "Development", string? appDirectory = null)
     {
+        // Another process may still bind the port between our pick and the host's; a new port then.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(host, azurite, settings, environment, appDirectory);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<FunctionsHostProcess> StartOnceAsync(FunctionsHostCommand host, Azurite azurite,
+        IDictionary<string, string?>? settings, string environment, string? appDirectory)
+    {
         var port = FreePorts.Next();
         var start = host.StartInfo(appDirectory ?? AppContext.BaseDirectory, port);
         var values = TestService.DefaultSettings(azurite);
