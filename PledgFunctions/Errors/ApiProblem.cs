@@ -59,6 +59,9 @@ public static class ApiProblem
         Create(StatusCodes.Status503ServiceUnavailable, "payment_interrupted", "The payment was interrupted.",
             "The payment could not be completed in time and was cancelled; nothing was charged. Please try again.");
 
+    public static ProblemHttpResult UnsupportedMediaType(string detail) =>
+        Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type.", detail);
+
     public static ProblemHttpResult StorageUnavailable() =>
         Create(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "Storage is unavailable.",
             "Table or Queue storage cannot be reached right now. Retry later: a retry is safe (with the same Idempotency-Key where the route takes one), because a storage timeout cannot tell whether the change landed.");

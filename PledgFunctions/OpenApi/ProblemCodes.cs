@@ -13,6 +13,7 @@ public static class ProblemCodes
     public const string AlreadyRefunded = "already_refunded";
     public const string IdempotencyKeyInUse = "idempotency_key_in_use";
     public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string RateLimited = "rate_limited";
     public const string StorageUnavailable = "storage_unavailable";
@@ -23,7 +24,7 @@ public static class ProblemCodes
     public static readonly string[] All =
     [
         ValidationError, Unauthorized, CardDeclined, NotFound, PurchaseNotModifiable, ShareAlreadyPaid, AlreadyRefunded,
-        IdempotencyKeyInUse, PayloadTooLarge, IdempotencyKeyReused, RateLimited, StorageUnavailable, PaymentInterrupted,
+        IdempotencyKeyInUse, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, StorageUnavailable, PaymentInterrupted,
     ];
 
     public static string[] DefaultFor(int status) => status switch
@@ -34,6 +35,7 @@ public static class ProblemCodes
         404 => [NotFound],
         409 => [PurchaseNotModifiable],
         413 => [PayloadTooLarge],
+        415 => [UnsupportedMediaType],
         422 => [IdempotencyKeyReused],
         429 => [RateLimited],
         503 => [StorageUnavailable],

@@ -37,7 +37,7 @@ internal static class SchemaBuilders
         if (pattern is not null) s.Pattern = pattern;
     });
 
-    public static Rule Email() => Text(254, format: "email");
+    public static Rule EmailAddress() => Text(254, format: "email");
 
     public static Rule Url() => Text(2048, format: "uri");
 
