@@ -87,4 +87,5 @@ public sealed record PaymentView(string Id, string Type, string Email, long Amou
         p.Status ?? PaymentEntity.Succeeded, p.FailureReason);
 }
 
-public sealed record PaymentList(IReadOnlyList<PaymentView> Items);
+/// <summary>A page of the payments list; <c>nextCursor</c> is null on the last page.</summary>
+public sealed record PaymentList(IReadOnlyList<PaymentView> Items, string? NextCursor);

@@ -3,6 +3,7 @@ using PledgFunctions.Errors;
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Merchants;
 using PledgFunctions.OpenApi;
+using PledgFunctions.Paging;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Webhooks;
@@ -31,13 +32,16 @@ public static class WebhookEventsApi
         return routes;
     }
 
+    /// <summary>Oldest first, in pages (<see cref="ListPage"/>, contract 1.2).</summary>
     public static async Task<Results<Ok<EventList>, ProblemHttpResult>> ListAsync(
-        string id, Merchant merchant, PurchaseTable purchases, EventRows events, CancellationToken ct)
+        string id, Merchant merchant, PurchaseTable purchases, EventRows events, string? limit, string? cursor, CancellationToken ct)
     {
+        if (!ListPage.TryRead(limit, cursor, out var page, out var problem)) return problem!;
         if (!PurchaseKeys.IsPurchaseId(id)) return ApiProblem.NotFound("purchase");
         var purchase = await purchases.GetPurchaseAsync(id, ct);
         if (purchase?.MerchantId != merchant.Id) return ApiProblem.NotFound("purchase");
-        return TypedResults.Ok(new EventList((await events.ListAsync(id, ct)).Select(EventView.From).ToList()));
+        if (!page.TrySlice(await events.ListAsync(id, ct), e => e.EventId, out var slice, out var next)) return ListPage.BadCursor();
+        return TypedResults.Ok(new EventList(slice.Select(EventView.From).ToList(), next));
     }
 
     public static async Task<Results<Accepted<EventView>, ProblemHttpResult>> RedeliverAsync(
@@ -51,7 +55,8 @@ public static class WebhookEventsApi
     }
 }
 
-public sealed record EventList(IReadOnlyList<EventView> Items);
+/// <summary>A page of a purchase's events; <c>nextCursor</c> is null on the last page.</summary>
+public sealed record EventList(IReadOnlyList<EventView> Items, string? NextCursor);
 
 /// <summary>An event as the merchant sees it. <c>status</c>: <c>pending</c>, <c>delivered</c> or <c>given_up</c>.</summary>
 public sealed record EventView(
