@@ -9,7 +9,8 @@ namespace PledgFunctions.RateLimiting;
 
 /// <summary>ASP.NET Core's rate limiter with one token bucket per client (see
 /// <see cref="ClientPartitions"/>). A refused request answers <c>429 rate_limited</c> with
-/// <c>Retry-After</c> and never reaches a handler or storage.</summary>
+/// <c>Retry-After</c> and never reaches a handler or storage; every answer of a limited route says
+/// where its client stands (<see cref="RateLimitHeaders"/>).</summary>
 public static class RateLimits
 {
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
@@ -32,6 +33,7 @@ public static class RateLimits
     public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
     {
         app.UseRateLimiter();
+        app.UseRateLimitHeaders();
         return app;
     }
 
@@ -41,6 +43,8 @@ public static class RateLimits
             ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))
             : 1;
         context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        RateLimitHeaders.Write(context.HttpContext.Response,
+            context.HttpContext.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value, left: 0);
         await ApiProblem.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests.",
             $"This client sent more requests than it may; retry after {seconds} s.").ExecuteAsync(context.HttpContext);
     }
