@@ -79,7 +79,7 @@ public static class PledgApp
     /// function of the same name (PledgFunctions/Functions/).</summary>
     public static IEndpointRouteBuilder MapPledgEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapOpenApi().WithName(OpenApiSetup.DocumentEndpoint); // /openapi/v1.json
+        routes.MapOpenApi().WithName(OpenApiSetup.DocumentEndpoint); // /openapi/v1.json (merchant), /openapi/pages.json (hosted pages)
         routes.MapScalarApiReference("/docs"); // browsable reference
         routes.MapHealth();                    // GET /api/health
         routes.MapPurchases();                 // merchant API

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Writes the service's OpenAPI document (/openapi/v1.json) to the file given as $1: builds the
-# service, starts it on a free loopback port, fetches the document over HTTP, and stops it.
-# No storage is needed to serve the document: the connection string points at a closed port,
+# Writes the service's OpenAPI documents to files: $1 gets /openapi/v1.json (the merchant API) and,
+# when given, $2 gets /openapi/pages.json (the hosted-page API). Builds the service, starts it on a
+# free loopback port, fetches the documents over HTTP, and stops it.
+# No storage is needed to serve the documents: the connection string points at a closed port,
 # so no Azurite is started and nothing is written anywhere.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-out="${1:?usage: tools/fetch-openapi.sh OUTPUT.json}"
+out="${1:?usage: tools/fetch-openapi.sh V1.json [PAGES.json]}"
+pages="${2:-}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 dotnet build PledgFunctions --nologo -v quiet >/dev/null
@@ -21,6 +23,10 @@ for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:$port/openapi/v1.json" -o "$out.tmp" 2>/dev/null; then
     mv "$out.tmp" "$out"
     echo "wrote $out"
+    if [ -n "$pages" ]; then
+      curl -fsS "http://127.0.0.1:$port/openapi/pages.json" -o "$pages"
+      echo "wrote $pages"
+    fi
     exit 0
   fi
   kill -0 "$service" 2>/dev/null || { echo "the service exited:"; cat "$log"; exit 1; }

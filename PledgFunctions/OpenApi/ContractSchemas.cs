@@ -25,6 +25,7 @@ internal static class ContractSchemas
         ["ProblemDetails"] = "Problem",
         ["HttpValidationProblemDetails"] = "Problem",
         ["PaymentView"] = "Payment",
+        ["MessageView"] = "Message",
     };
 
     /// <summary>Request bodies: exactly these fields are required (and then never null); the rest are optional.</summary>
@@ -44,11 +45,8 @@ internal static class ContractSchemas
     /// <summary>Optional request fields that may not be null when given (PATCH: null clears only the optional fields).</summary>
     public static readonly Dictionary<string, string[]> RequestNeverNull = new()
     {
-        ["PatchPurchaseRequest"] = ["amount", "currency"],
+        ["PatchPurchaseRequest"] = ["amount", "currency", "notifyPledgers", "locale"],
     };
-
-    /// <summary>Enums added only once a property refers to them (their fields come with routes still to be added).</summary>
-    public static readonly HashSet<string> OnlyWhenReferenced = ["RefundStatus", "PaymentType", "PaymentReason", "PaymentStatus"];
 
     /// <summary>What a merchant reads, where the C# summary speaks to the maintainers.</summary>
     public static readonly Dictionary<string, string> Descriptions = new()
@@ -63,7 +61,21 @@ internal static class ContractSchemas
                                    "The result must pass every rule of create.",
         ["RefundPurchaseRequest"] = "Optional body of a refund.",
         ["Payment"] = "A money movement: a `charge` taken from a member's card or a `refund` given back to it. Only money that moved is listed, and refunds the card network refused for good (status failed).",
-        ["PaymentList"] = "A purchase's money movements, oldest first.",
+        ["PaymentList"] = "A page of a purchase's money movements, oldest first.",
+        ["PurchaseList"] = "A page of the merchant's purchases, newest first.",
+        ["EventList"] = "A page of a purchase's notification events, oldest first.",
+        ["Event"] = "A notification event of a purchase and where its delivery stands.",
+        ["PurchaseStatus"] = "Just the purchase's state.",
+        ["Health"] = "The service's health.",
+        ["CartItem"] = "One line of the cart.",
+        ["Checkout"] = "What the organizer's page shows.",
+        ["CheckoutShare"] = "One member's share, as the organizer's page shows it.",
+        ["Share"] = "What a pledger's page shows: the share, its purchase and the organizer.",
+        ["PledgeResult"] = "The purchase after the organizer's pledge, with each member's share and the pledgers' links.",
+        ["PledgerInput"] = "A pledger the organizer names, with its share in a custom split.",
+        ["PayResult"] = "The share and its purchase after the payment.",
+        ["Message"] = "An e-mail to the organizer or a pledger and where its delivery stands; never its body or its link.",
+        ["MessageList"] = "A purchase's messages, in the order they were scheduled.",
     };
 
     private const long MaxQuantity = 1_000_000;
@@ -103,6 +115,9 @@ internal static class ContractSchemas
         ["expMonth"] = Integer(1, 12),
         ["expYear"] = Integer(2000, 2100),
         ["cvc"] = Text(4, pattern: "^[0-9]{3,4}$"),
+        ["locale"] = OneOf("en", "fr"),
+        ["kind"] = OneOf("share_request", "receipt", "reminder", "succeeded", "failed"),
+        ["to"] = EmailAddress(),
         ["attempts"] = Integer(0, int.MaxValue),
         // Holds the receiver's reason phrase, bounded only by HttpClient's 64 KiB limit on response headers.
         ["lastError"] = Text(66_000),
@@ -114,6 +129,8 @@ internal static class ContractSchemas
         [("Event", "id")] = Text(52, pattern: "^evt_[0-9a-f]{48}$"),
         [("Event", "type")] = Ref("EventType"),
         [("Event", "status")] = Ref("DeliveryStatus"),
+        [("Message", "id")] = Text(64),
+        [("Message", "status")] = OneOf("scheduled", "pending", "sent", "failed", "cancelled"),
         [("Health", "status")] = OneOf("healthy"),
         [("CheckoutShare", "amount")] = Integer(0, Currencies.MaxAmount), // the organizer's share may be 0 in a custom split
         [("Payment", "type")] = Ref("PaymentType"),
@@ -140,11 +157,22 @@ internal static class ContractSchemas
             ["pledge", "share", "reimbursement", "purchase_failed", "merchant_refund"]),
         ["PaymentStatus"] = StringEnum("succeeded: the money moved; failed: a refund the card network refused for good (failureReason says why), no money moved.",
             [PaymentEntity.Succeeded, PaymentEntity.Failed]),
-        ["EventType"] = StringEnum("The notification's kind.", WebhookEvents.Types),
+        ["EventType"] = WebhookEvents.EventType(),
         ["DeliveryStatus"] = StringEnum("Where the delivery of an event stands.",
             [EventEntity.Pending, EventEntity.Delivered, EventEntity.GivenUp]),
-        ["ProblemCode"] = StringEnum("The machine-readable error code.", ProblemCodes.All),
+        ["ProblemCode"] = ProblemCodes.Schema(),
         ["Problem"] = ProblemSchema.Build(document),
-        ["PurchaseEvent"] = WebhookEvents.EventSchema(document),
     };
+
+    /// <summary>The webhook events' schemas: only in the merchant document, the one with webhooks.</summary>
+    public static Dictionary<string, IOpenApiSchema> EventComponents(OpenApiDocument document)
+    {
+        var components = new Dictionary<string, IOpenApiSchema>
+        {
+            ["PurchaseEvent"] = WebhookEvents.EventSchema(document),
+            ["PaidShare"] = WebhookEvents.PaidShareSchema(),
+        };
+        foreach (var (name, schema) in WebhookEvents.TypedSchemas(document)) components[name] = schema;
+        return components;
+    }
 }

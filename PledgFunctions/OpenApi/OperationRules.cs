@@ -38,8 +38,17 @@ internal sealed class OperationRules : IOpenApiOperationTransformer
         // Hosted-page and operations routes are anonymous by design: the token in the path is the credential.
         operation.Security = merchant ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(MerchantScheme, document)] = [] }] : [];
 
+        operation.Description ??= OperationDocs.Descriptions.GetValueOrDefault(operation.OperationId ?? "");
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
             if (parameter.Schema is not null && Parameters.TryGetValue(parameter.Name!, out var rule)) parameter.Schema = rule(parameter.Schema, document);
+            parameter.Description ??= OperationDocs.Parameters.GetValueOrDefault(parameter.Name!);
+            if (parameter.Name == "limit" && parameter.Schema is OpenApiSchema limit)
+            {
+                limit.Default = operation.OperationId == "ListPurchases" ? 20 : 100;
+                parameter.Description += $" 1 to 100, default {limit.Default}.";
+            }
+        }
         if (idempotent) (operation.Parameters ??= []).Add(IdempotencyKey());
 
         var responses = operation.Responses ??= new OpenApiResponses();
@@ -49,13 +58,25 @@ internal sealed class OperationRules : IOpenApiOperationTransformer
             Ensure(responses, StatusCodes.Status400BadRequest);
             Ensure(responses, StatusCodes.Status413PayloadTooLarge);
         }
-        Ensure(responses, StatusCodes.Status429TooManyRequests);
+        var limited = !context.Description.RelativePath!.StartsWith("api/health", StringComparison.OrdinalIgnoreCase);
+        if (limited) Ensure(responses, StatusCodes.Status429TooManyRequests);
+        Ensure(responses, StatusCodes.Status500InternalServerError);
         Ensure(responses, StatusCodes.Status503ServiceUnavailable);
+        // Any other status (a proxy's 502, a 405 from routing) still carries a problem body.
+        responses.TryAdd("default", new OpenApiResponse());
 
         foreach (var (key, response) in responses.ToList())
         {
-            if (response is not OpenApiResponse r || !int.TryParse(key, out var status)) continue;
+            if (response is not OpenApiResponse r) continue;
+            if (key == "default")
+            {
+                DescribeProblem(r, 0, [], document);
+                continue;
+            }
+            if (!int.TryParse(key, out var status)) continue;
             if (status >= 400) DescribeProblem(r, status, CodesFor(metadata, status), document);
+            else if (string.IsNullOrEmpty(r.Description) || r.Description == "OK") r.Description = SuccessDescription(status);
+            if (limited && status is >= 200 and < 300 or >= 400 and < 500) ResponseHeaders.AddRateLimit(r, document);
             if (status == StatusCodes.Status201Created || metadata.OfType<LocationHeaderMetadata>().Any(l => l.Status == status))
                 AddHeader(r, "Location", "The created resource's path.", Text(2048)(new OpenApiSchema { Type = JsonSchemaType.String }, document));
             if (idempotent && (status < 300 || status == StatusCodes.Status409Conflict))
@@ -76,17 +97,25 @@ internal sealed class OperationRules : IOpenApiOperationTransformer
 
     private static void DescribeProblem(OpenApiResponse response, int status, string[] codes, OpenApiDocument document)
     {
-        response.Description = codes.Length == 0
-            ? ReasonPhrases.GetReasonPhrase(status)
-            : $"{ReasonPhrases.GetReasonPhrase(status)}: {string.Join(" or ", codes.Select(c => $"`{c}`"))}.";
+        response.Description = status == 0
+            ? "Any other error, as a problem with a `code` (e.g. 405 `method_not_allowed`, or a status a proxy in front answers)."
+            : codes.Length == 0
+                ? ReasonPhrases.GetReasonPhrase(status)
+                : $"{ReasonPhrases.GetReasonPhrase(status)}: {string.Join(" or ", codes.Select(c => $"`{c}`"))}.";
         response.Content = new Dictionary<string, OpenApiMediaType>
         {
             ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("Problem", document) },
         };
         if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable || codes.Contains(ProblemCodes.IdempotencyKeyInUse))
-            AddHeader(response, "Retry-After", "Seconds to wait before retrying.",
-                new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0", Maximum = "86400" });
+            ResponseHeaders.AddRetryAfter(response, document);
     }
+
+    private static string SuccessDescription(int status) => status switch
+    {
+        StatusCodes.Status201Created => "Created.",
+        StatusCodes.Status202Accepted => "Accepted: the work goes on in the background.",
+        _ => "OK.",
+    };
 
     private static void AddHeader(OpenApiResponse response, string name, string description, IOpenApiSchema schema)
     {

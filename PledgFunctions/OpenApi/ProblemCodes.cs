@@ -20,12 +20,33 @@ public static class ProblemCodes
     /// <summary>Not in the contract's table, but answered by pledge and pay (503) when recovery voided
     /// a payment that took too long: nothing was charged and a retry is safe.</summary>
     public const string PaymentInterrupted = "payment_interrupted";
+    /// <summary>Answered by routing, not by a handler: a method the route does not take (405).</summary>
+    public const string MethodNotAllowed = "method_not_allowed";
+    /// <summary>A fault of the service (500): never for bad input.</summary>
+    public const string InternalError = "internal_error";
 
     public static readonly string[] All =
     [
         ValidationError, Unauthorized, CardDeclined, NotFound, PurchaseNotModifiable, ShareAlreadyPaid, AlreadyRefunded,
-        IdempotencyKeyInUse, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, StorageUnavailable, PaymentInterrupted,
+        IdempotencyKeyInUse, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, StorageUnavailable, PaymentInterrupted, MethodNotAllowed, InternalError,
     ];
+
+    /// <summary>An open set (a string listing the known codes in <c>x-extensible-enum</c>): a client generated
+    /// today must still read the problem of a code added tomorrow.</summary>
+    public static Microsoft.OpenApi.OpenApiSchema Schema() => new()
+    {
+        Type = Microsoft.OpenApi.JsonSchemaType.String,
+        Description = "The machine-readable error code. An open set: handle the codes you know and treat any other by its HTTP status. " +
+                      "Known: " + string.Join(", ", All.Select(c => $"`{c}`")) + ".",
+        MaxLength = 64,
+        Pattern = "^[a-z_]+$",
+        Examples = [System.Text.Json.Nodes.JsonValue.Create(ValidationError)],
+        Extensions = new Dictionary<string, Microsoft.OpenApi.IOpenApiExtension>
+        {
+            ["x-extensible-enum"] = new Microsoft.OpenApi.JsonNodeExtension(
+                new System.Text.Json.Nodes.JsonArray([.. All.Select(c => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(c))])),
+        },
+    };
 
     public static string[] DefaultFor(int status) => status switch
     {
@@ -34,10 +55,12 @@ public static class ProblemCodes
         402 => [CardDeclined],
         404 => [NotFound],
         409 => [PurchaseNotModifiable],
+        405 => [MethodNotAllowed],
         413 => [PayloadTooLarge],
         415 => [UnsupportedMediaType],
         422 => [IdempotencyKeyReused],
         429 => [RateLimited],
+        500 => [InternalError],
         503 => [StorageUnavailable],
         _ => [],
     };
