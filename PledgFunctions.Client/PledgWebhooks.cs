@@ -14,6 +14,21 @@ public static class PledgWebhooks
     /// <summary>The header carrying the signature.</summary>
     public const string SignatureHeader = "Pledg-Signature";
 
+    /// <summary>The event types known today. <c>type</c> is an open set: a receiver answers 2xx to a type it does not know.</summary>
+    public static class EventTypes
+    {
+        /// <summary>Every share is paid: the purchase is SUCCESSFULL.</summary>
+        public const string PurchaseSucceeded = "purchase.succeeded";
+        /// <summary>The purchase FAILED (deadline or cancel); every payment is refunded.</summary>
+        public const string PurchaseFailed = "purchase.failed";
+        /// <summary>A merchant refund has completed.</summary>
+        public const string PurchaseRefunded = "purchase.refunded";
+        /// <summary>The organizer paid and named the pledgers.</summary>
+        public const string PurchasePledged = "purchase.pledged";
+        /// <summary>A pledger paid: <see cref="PurchaseEvent.Share"/> says who and how much.</summary>
+        public const string SharePaid = "share.paid";
+    }
+
     /// <summary>How far the signature's time may be from now: replays of an old delivery are refused.</summary>
     public static readonly TimeSpan DefaultTolerance = TimeSpan.FromMinutes(5);
 

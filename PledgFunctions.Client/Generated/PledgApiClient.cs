@@ -39,7 +39,7 @@ namespace PledgFunctions.Client.Generated
             ApiClientBuilder.RegisterDefaultDeserializer<FormParseNodeFactory>();
             if (string.IsNullOrEmpty(RequestAdapter.BaseUrl))
             {
-                RequestAdapter.BaseUrl = "http://localhost:7071";
+                RequestAdapter.BaseUrl = "https://{host}";
             }
             PathParameters.TryAdd("baseurl", RequestAdapter.BaseUrl);
         }

@@ -30,19 +30,19 @@ public sealed class SdkFlowTests(ServiceFixture fixture) : IClassFixture<Service
 
         var checkout = await _sdk.CheckoutAsync(created);
         Assert.Equal(9000, checkout.Amount);
-        Assert.Empty(checkout.Shares!);
+        Assert.Empty(checkout.Shares);
 
         var pledged = await _sdk.PledgeAsync(created, ["bob@example.com", "carol@example.com"]);
-        Assert.Equal(PurchaseState.INITIALIZED, pledged.State);
-        Assert.Equal([3000L, 3000L, 3000L], pledged.Shares!.Select(s => s.Amount!.Value));
-        Assert.Null(pledged.Shares![0].ShareUrl);
+        Assert.Equal("INITIALIZED", pledged.State);
+        Assert.Equal([3000L, 3000L, 3000L], pledged.Shares.Select(s => s.Amount));
+        Assert.Null(pledged.Shares[0].ShareUrl);
 
         var bob = pledged.Shares[1];
         var share = await _sdk.ShareAsync(bob);
-        Assert.Equal((bob.Email, 3000L, PurchaseState.INITIALIZED), (share.Email, share.Amount!.Value, share.State!.Value));
-        Assert.Equal(PurchaseState.INITIALIZED, (await _sdk.PayAsync(bob)).PurchaseState);
+        Assert.Equal((bob.Email, 3000L, "INITIALIZED"), (share.Email, share.Amount, share.State));
+        Assert.Equal("INITIALIZED", (await _sdk.PayAsync(bob)).PurchaseState);
         var last = await _sdk.PayAsync(pledged.Shares[2]);
-        Assert.Equal((PurchaseState.SUCCESSFULL, PurchaseState.SUCCESSFULL), (last.State!.Value, last.PurchaseState!.Value));
+        Assert.Equal(("SUCCESSFULL", "SUCCESSFULL"), (last.State, last.PurchaseState));
 
         var done = await _sdk.GetAsync(created.Id!);
         Assert.Equal(PurchaseState.SUCCESSFULL, done.State);
@@ -59,9 +59,8 @@ public sealed class SdkFlowTests(ServiceFixture fixture) : IClassFixture<Service
 
         var again = await Assert.ThrowsAsync<Problem>(() => _sdk.CancelAsync(purchase.Id!));
         Assert.Equal(409, again.ResponseStatusCode);
-        Assert.Equal(ProblemCode.Purchase_not_modifiable, again.Code);
-        var pledge = await Assert.ThrowsAsync<Problem>(() => _sdk.PledgeAsync(purchase, []));
-        Assert.Equal(ProblemCode.Purchase_not_modifiable, pledge.Code);
+        Assert.Equal("purchase_not_modifiable", again.Code);
+        await (await _sdk.TryPledgeAsync(purchase, [])).AssertProblemAsync(System.Net.HttpStatusCode.Conflict, "purchase_not_modifiable");
     }
 
     [Fact]
@@ -71,9 +70,9 @@ public sealed class SdkFlowTests(ServiceFixture fixture) : IClassFixture<Service
         request.NotificationUrl = "http://127.0.0.1:9/pledg-events"; // nothing listens: the event stays listed as pending or retried
         var purchase = await _sdk.CreateAsync(request);
         var pledged = await _sdk.PledgeAsync(purchase, []);
-        Assert.Equal(PurchaseState.SUCCESSFULL, pledged.State);
+        Assert.Equal("SUCCESSFULL", pledged.State);
         var events = await _sdk.EventsAsync(purchase.Id!);
-        Assert.Equal(EventType.PurchaseSucceeded, Assert.Single(events.Items!).Type);
+        Assert.Equal("purchase.succeeded", Assert.Single(events.Items!).Type);
     }
 
     [Fact]
@@ -84,7 +83,7 @@ public sealed class SdkFlowTests(ServiceFixture fixture) : IClassFixture<Service
         Assert.Equal((9000L, "order-edited"), (edited!.Amount!.Value, edited.Reference));
 
         var pledged = await _sdk.PledgeAsync(edited, ["bob@example.com"]);
-        await _sdk.PayAsync(pledged.Shares![1]);
+        await _sdk.PayAsync(pledged.Shares[1]);
         var paid = await Eventually.ReturnsAsync(() => _sdk.Merchant.Api.Purchases[created.Id!].Payments.GetAsync()!,
             p => p!.Items!.Count == 3, TimeSpan.FromSeconds(60), "pledge, share and reimbursement listed");
         Assert.Equal([PaymentType.Charge, PaymentType.Charge, PaymentType.Refund], paid!.Items!.Select(p => p.Type!.Value));
@@ -95,6 +94,6 @@ public sealed class SdkFlowTests(ServiceFixture fixture) : IClassFixture<Service
             TimeSpan.FromSeconds(60), "merchant refund made");
         Assert.Equal(0, refunded.CollectedAmount);
         var again = await Assert.ThrowsAsync<Problem>(() => _sdk.Merchant.Api.Purchases[created.Id!].Refund.PostAsync(new RefundPurchaseRequest()));
-        Assert.Equal(ProblemCode.Already_refunded, again.Code);
+        Assert.Equal("already_refunded", again.Code);
     }
 }

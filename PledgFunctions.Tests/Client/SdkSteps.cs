@@ -1,6 +1,7 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using PledgFunctions.Client;
 using PledgFunctions.Client.Generated;
-using Generated = PledgFunctions.Client.Generated;
 using PledgFunctions.Client.Generated.Models;
 using PledgFunctions.Tests.Infrastructure;
 
@@ -13,9 +14,7 @@ public sealed class SdkSteps(TestService service, string? apiKey = TestService.M
     public PledgApiClient Merchant { get; } = PledgClient.Create(service.BaseAddress, apiKey);
 
     /// <summary>The hosted pages' calls carry no merchant key.</summary>
-    public PledgApiClient Page { get; } = PledgClient.Create(service.BaseAddress);
-
-    public static CardInput Card(string number = "4242424242424242") => new() { Number = number, ExpMonth = 12, ExpYear = 2030, Cvc = "123" };
+    private readonly HttpClient _page = service.Client(apiKey: null);
 
     public static CreatePurchaseRequest NewPurchase(long amount = 12000, string organizer = "alice@example.com") => new()
     {
@@ -46,23 +45,44 @@ public sealed class SdkSteps(TestService service, string? apiKey = TestService.M
     public async Task<Purchase> CancelAsync(string id, string? reason = null) =>
         (await Merchant.Api.Purchases[id].Cancel.PostAsync(new CancelPurchaseRequest { Reason = reason }))!;
 
-    public async Task<Generated.Models.Checkout> CheckoutAsync(Purchase purchase) => (await Page.Api.Checkout[OrganizerToken(purchase)].GetAsync())!;
+    // The hosted pages' calls are not in the merchant's SDK (they are in /openapi/pages.json): plain HTTP, as the pages make them.
+    public async Task<PageCheckout> CheckoutAsync(Purchase purchase) =>
+        (await _page.GetFromJsonAsync<PageCheckout>($"/api/checkout/{OrganizerToken(purchase)}", JsonSerializerOptions.Web))!;
 
-    public async Task<PledgeResult> PledgeAsync(Purchase purchase, string[] pledgers, string card = "4242424242424242") =>
-        (await Page.Api.Checkout[OrganizerToken(purchase)].Pledge.PostAsync(new PledgeRequest
-        {
-            Pledgers = [.. pledgers.Select(e => new PledgerInput { Email = e })],
-            Card = Card(card),
-        }))!;
+    public async Task<PagePledge> PledgeAsync(Purchase purchase, string[] pledgers, string card = "4242424242424242")
+    {
+        var response = await _page.PostAsJsonAsync($"/api/checkout/{OrganizerToken(purchase)}/pledge",
+            new { pledgers = pledgers.Select(e => new { email = e }), card = PageCard(card) });
+        return (await response.AssertOkAsync()).Deserialize<PagePledge>(JsonSerializerOptions.Web)!;
+    }
 
-    public async Task<Share> ShareAsync(CheckoutShare share) => (await Page.Api.Shares[ShareToken(share)].GetAsync())!;
+    public Task<HttpResponseMessage> TryPledgeAsync(Purchase purchase, string[] pledgers, string card = "4242424242424242") =>
+        _page.PostAsJsonAsync($"/api/checkout/{OrganizerToken(purchase)}/pledge", new { pledgers = pledgers.Select(e => new { email = e }), card = PageCard(card) });
 
-    public async Task<PayResult> PayAsync(CheckoutShare share) =>
-        (await Page.Api.Shares[ShareToken(share)].Pay.PostAsync(new PayRequest { Card = Card() }))!;
+    public async Task<PageShareDetails> ShareAsync(PageShare share) =>
+        (await _page.GetFromJsonAsync<PageShareDetails>($"/api/shares/{ShareToken(share)}", JsonSerializerOptions.Web))!;
+
+    public async Task<PagePayResult> PayAsync(PageShare share)
+    {
+        var response = await _page.PostAsJsonAsync($"/api/shares/{ShareToken(share)}/pay", new { card = PageCard() });
+        return (await response.AssertOkAsync()).Deserialize<PagePayResult>(JsonSerializerOptions.Web)!;
+    }
+
+    private static object PageCard(string number = "4242424242424242") => new { number, expMonth = 12, expYear = 2030, cvc = "123" };
 
     public async Task<EventList> EventsAsync(string id) => (await Merchant.Api.Purchases[id].Events.GetAsync())!;
 
     public static string OrganizerToken(Purchase purchase) => new Uri(purchase.PaymentUrl!).Segments[^1];
 
-    public static string ShareToken(CheckoutShare share) => new Uri(share.ShareUrl!).Segments[^1];
+    public static string ShareToken(PageShare share) => new Uri(share.ShareUrl!).Segments[^1];
 }
+
+public sealed record PageShare(string Email, long Amount, string State, string? ShareUrl);
+
+public sealed record PageCheckout(long Amount, string State, PageShare[] Shares);
+
+public sealed record PagePledge(string State, PageShare[] Shares);
+
+public sealed record PageShareDetails(string Email, long Amount, string State);
+
+public sealed record PagePayResult(string State, string PurchaseState);

@@ -26,7 +26,7 @@ public sealed class WebhookSignatureTests
     {
         var evt = await PledgWebhooks.ReadEventAsync(SignedAt(Now), Body, Secret, new FakeTimeProvider(Now));
         Assert.Equal("evt_9f2c1d0e6b7a4c7e8d1f0a2b3c4d5e6f0123456789abcdef", evt.Id);
-        Assert.Equal(EventType.PurchaseSucceeded, evt.Type);
+        Assert.Equal(PledgWebhooks.EventTypes.PurchaseSucceeded, evt.Type);
         Assert.Equal((PurchaseState.SUCCESSFULL, 12000L), (evt.Data!.State!.Value, evt.Data.Amount!.Value));
     }
 

@@ -4,7 +4,7 @@ using PledgFunctions.Tests.Infrastructure;
 
 namespace PledgFunctions.Tests.OpenApi;
 
-/// <summary>What issue 14 found wrong in /openapi/v1.json, checked against the served document.</summary>
+/// <summary>What issues 14 and 30 found wrong in /openapi/v1.json and /openapi/pages.json, checked against the served documents.</summary>
 public sealed class OpenApiContractTests(OpenApiContractTests.Fixture fixture) : IClassFixture<OpenApiContractTests.Fixture>
 {
     public sealed class Fixture : ServiceFixture
@@ -18,18 +18,19 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Fixture fixture) :
     [
         "post /api/purchases", "get /api/purchases", "get /api/purchases/{id}", "get /api/purchases/{id}/status",
         "post /api/purchases/{id}/cancel", "get /api/purchases/{id}/events", "post /api/events/{eventId}/redeliver",
+        "patch /api/purchases/{id}", "post /api/purchases/{id}/refund", "get /api/purchases/{id}/payments",
     ];
 
-    private static readonly string[] AnonymousOperations =
+    private static readonly string[] PageOperations =
     [
         "get /api/checkout/{organizerToken}", "post /api/checkout/{organizerToken}/pledge",
-        "get /api/shares/{shareToken}", "post /api/shares/{shareToken}/pay", "get /api/health",
+        "get /api/shares/{shareToken}", "post /api/shares/{shareToken}/pay",
     ];
 
-    private async Task<JsonNode> DocumentAsync(string? host = null)
+    private async Task<JsonNode> DocumentAsync(string? host = null, string name = "v1")
     {
         using var client = fixture.Service.Client(apiKey: null);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/openapi/{name}.json");
         if (host is not null) request.Headers.Host = host;
         using var response = await client.SendAsync(request);
         response.EnsureSuccessStatusCode();
@@ -56,8 +57,66 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Fixture fixture) :
             var security = Operation(document, operation)["security"]!.AsArray();
             Assert.True(security.Count == 1 && security[0]!["merchantApiKey"] is not null, $"{operation}: {security.ToJsonString()}");
         }
-        foreach (var operation in AnonymousOperations)
-            Assert.True(Operation(document, operation)["security"] is JsonArray { Count: 0 }, $"{operation} must say security: []");
+        Assert.True(Operation(document, "get /api/health")["security"] is JsonArray { Count: 0 }, "health must say security: []");
+        var pages = await DocumentAsync(name: "pages");
+        foreach (var operation in PageOperations)
+        {
+            Assert.True(Operation(pages, operation)["security"] is JsonArray { Count: 0 }, $"{operation} must say security: []");
+            Assert.Null(document["paths"]![operation.Split(' ')[1]]);
+        }
+        Assert.Null(pages["components"]!["securitySchemes"]);
+    }
+
+    [Fact]
+    public async Task EveryOperationIsDescribedWithExamplesADefaultProblemAndRateLimitHeaders()
+    {
+        foreach (var name in new[] { "v1", "pages" })
+        {
+            var document = await DocumentAsync(name: name);
+            foreach (var (path, item) in document["paths"]!.AsObject())
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                var at = $"{name} {method} {path}";
+                Assert.False(string.IsNullOrWhiteSpace(operation!["description"]?.GetValue<string>()), $"{at}: no description");
+                foreach (var parameter in operation["parameters"]?.AsArray() ?? [])
+                    Assert.False(string.IsNullOrWhiteSpace(parameter!["description"]?.GetValue<string>()), $"{at} {parameter["name"]}: no description");
+                var responses = operation["responses"]!.AsObject();
+                Assert.Equal("#/components/schemas/Problem", responses["default"]?["content"]?["application/problem+json"]?["schema"]?["$ref"]?.GetValue<string>());
+                foreach (var (status, response) in responses)
+                {
+                    foreach (var (_, media) in response!["content"]?.AsObject() ?? [])
+                        Assert.True(media!["example"] is not null, $"{at} {status}: no example");
+                    if (path != "/api/health" && (status.StartsWith('2') || status.StartsWith('4')))
+                        Assert.True(response["headers"]?["RateLimit"] is not null && response["headers"]?["RateLimit-Policy"] is not null, $"{at} {status}: no RateLimit headers");
+                }
+            }
+            foreach (var (schema, value) in document["components"]!["schemas"]!.AsObject())
+            {
+                Assert.True(value!["examples"] is JsonArray { Count: > 0 }, $"{name} {schema}: no example");
+                foreach (var (property, definition) in value["properties"]?.AsObject() ?? [])
+                    Assert.False(string.IsNullOrWhiteSpace(definition!["description"]?.GetValue<string>()), $"{name} {schema}.{property}: no description");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task PagingIsDocumentedAndPatchIsAMergePatch()
+    {
+        var document = await DocumentAsync();
+        foreach (var (operation, limit) in new[] { ("get /api/purchases", 20), ("get /api/purchases/{id}/payments", 100), ("get /api/purchases/{id}/events", 100) })
+        {
+            var parameters = Operation(document, operation)["parameters"]!.AsArray();
+            Assert.Equal(limit, parameters.Single(p => p!["name"]!.GetValue<string>() == "limit")!["schema"]!["default"]!.GetValue<int>());
+            Assert.Contains(parameters, p => p!["name"]!.GetValue<string>() == "cursor");
+        }
+        Assert.Contains("null", Schema(document, "PaymentList")["properties"]!["nextCursor"]!["description"]!.GetValue<string>());
+        var patch = Operation(document, "patch /api/purchases/{id}");
+        Assert.NotNull(patch["requestBody"]!["content"]!["application/merge-patch+json"]);
+        Assert.NotNull(patch["responses"]!["415"]);
+        // Nothing in the PATCH body has a default a generated client would send for a field left unset.
+        foreach (var (_, property) in Schema(document, "PatchPurchaseRequest")["properties"]!.AsObject())
+            Assert.Null(property!["default"]);
+        Assert.Empty(Names(Schema(document, "PatchPurchaseRequest")["required"]));
     }
 
     [Fact]
@@ -65,8 +124,9 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Fixture fixture) :
     {
         var document = await DocumentAsync();
         Assert.Equal(["amount", "currency", "organizerEmail"], Names(Schema(document, "CreatePurchaseRequest")["required"]));
-        Assert.Equal(["email"], Names(Schema(document, "PledgerInput")["required"]));
-        Assert.Equal(["card"], Names(Schema(document, "PledgeRequest")["required"]));
+        var pages = await DocumentAsync(name: "pages");
+        Assert.Equal(["email"], Names(Schema(pages, "PledgerInput")["required"]));
+        Assert.Equal(["card"], Names(Schema(pages, "PledgeRequest")["required"]));
         Assert.Empty(Names(Schema(document, "CancelPurchaseRequest")["required"]));
         Assert.NotEqual(true, Operation(document, "post /api/purchases/{id}/cancel")["requestBody"]!["required"]?.GetValue<bool>());
         var amount = Schema(document, "CreatePurchaseRequest")["properties"]!["amount"]!;
@@ -82,14 +142,15 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Fixture fixture) :
     [InlineData("post /api/purchases/{id}/cancel", "404 409 422")]
     [InlineData("get /api/purchases", "400")]
     [InlineData("post /api/purchases", "400 409 413 422")]
+    [InlineData("patch /api/purchases/{id}", "400 404 409 413 415 422")]
     [InlineData("post /api/checkout/{organizerToken}/pledge", "400 402 404 409 413")]
     [InlineData("post /api/shares/{shareToken}/pay", "400 402 404 409 413")]
-    [InlineData("get /api/health", "503")]
+    [InlineData("get /api/health", "500")]
     public async Task EveryStatusARouteAnswersIsAProblemWithACode(string operation, string statuses)
     {
-        var document = await DocumentAsync();
+        var document = await DocumentAsync(name: PageOperations.Contains(operation) ? "pages" : "v1");
         var responses = Operation(document, operation)["responses"]!.AsObject();
-        foreach (var status in statuses.Split(' ').Append("429").Append("503"))
+        foreach (var status in statuses.Split(' ').Append(operation.EndsWith("health") ? "503" : "429").Append("503").Append("500"))
         {
             var schema = responses[status]?["content"]?["application/problem+json"]?["schema"]?["$ref"]?.GetValue<string>();
             Assert.True(schema == "#/components/schemas/Problem", $"{operation} {status}: {responses[status]?.ToJsonString()}");
@@ -98,7 +159,7 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Fixture fixture) :
         Assert.Equal(["code", "detail", "status", "title"], Names(problem["required"]));
         Assert.Equal("#/components/schemas/ProblemCode", problem["properties"]!["code"]!["$ref"]!.GetValue<string>());
         Assert.Equal("string", problem["properties"]!["errors"]!["additionalProperties"]!["items"]!["type"]!.GetValue<string>());
-        var codes = Names(Schema(document, "ProblemCode")["enum"]);
+        var codes = Names(Schema(document, "ProblemCode")["x-extensible-enum"]);
         foreach (var code in new[] { "validation_error", "unauthorized", "card_declined", "not_found", "purchase_not_modifiable", "share_already_paid",
                      "already_refunded", "idempotency_key_in_use", "payload_too_large", "idempotency_key_reused", "rate_limited", "storage_unavailable" })
             Assert.Contains(code, codes);
@@ -109,7 +170,8 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Fixture fixture) :
     {
         var document = await DocumentAsync();
         var dateTimes = 0;
-        foreach (var (name, schema) in document["components"]!["schemas"]!.AsObject())
+        var pages = await DocumentAsync(name: "pages");
+        foreach (var (name, schema) in document["components"]!["schemas"]!.AsObject().Concat(pages["components"]!["schemas"]!.AsObject()))
         foreach (var (property, value) in schema!["properties"]?.AsObject() ?? [])
             if (value?["format"]?.GetValue<string>() == "date-time")
             {
@@ -141,22 +203,35 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Fixture fixture) :
     }
 
     [Fact]
-    public async Task WebhooksDescribeTheThreeEventsAndTheirSignatureHeader()
+    public async Task WebhooksDescribeEachEventTypedWithItsExampleAndTheTypesAreAnOpenSet()
     {
         var document = await DocumentAsync();
-        foreach (var type in new[] { "purchase.succeeded", "purchase.failed", "purchase.refunded" })
+        foreach (var type in new[] { "purchase.succeeded", "purchase.failed", "purchase.refunded", "purchase.pledged", "share.paid" })
         {
             var delivery = document["webhooks"]![type]!["post"]!;
             Assert.Contains(delivery["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "Pledg-Signature" && p["required"]!.GetValue<bool>());
-            Assert.Equal("#/components/schemas/PurchaseEvent", delivery["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+            var body = delivery["requestBody"]!["content"]!["application/json"]!;
+            Assert.Equal(type, body["example"]!["type"]!.GetValue<string>());
+            var schema = Schema(document, body["schema"]!["$ref"]!.GetValue<string>().Split('/')[^1]);
+            Assert.Equal("#/components/schemas/PurchaseEvent", schema["allOf"]![0]!["$ref"]!.GetValue<string>());
+            Assert.Equal(type, schema["allOf"]![1]!["properties"]!["type"]!["const"]!.GetValue<string>());
         }
+        Assert.NotNull(document["webhooks"]!["share.paid"]!["post"]!["requestBody"]!["content"]!["application/json"]!["example"]!["share"]);
         Assert.Equal("#/components/schemas/Purchase", Schema(document, "PurchaseEvent")["properties"]!["data"]!["$ref"]!.GetValue<string>());
+        // Open sets: a closed enum would make a generated client throw on a type or code added later.
+        Assert.Null(Schema(document, "EventType")["enum"]);
+        Assert.Null(Schema(document, "ProblemCode")["enum"]);
+        Assert.Contains("share.paid", Schema(document, "EventType")["x-extensible-enum"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
 
     [Fact]
     public async Task TheServerIsTheConfiguredPublicBaseUrlWhateverHostFetchedTheDocument()
     {
         var document = await DocumentAsync(host: "attacker.example");
-        Assert.Equal(Fixture.PublicBaseUrl, Assert.Single(document["servers"]!.AsArray())!["url"]!.GetValue<string>());
+        var server = Assert.Single(document["servers"]!.AsArray())!;
+        Assert.Equal("https://{host}", server["url"]!.GetValue<string>());
+        Assert.Equal(Fixture.PublicBaseUrl, "https://" + server["variables"]!["host"]!["default"]!.GetValue<string>());
+        Assert.NotNull(document["info"]!["license"]!["name"]);
+        Assert.NotNull(document["info"]!["contact"]!["url"]);
     }
 }

@@ -20,17 +20,20 @@ public sealed class OpenApiDocumentFileTests(ServiceFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task TheServedDocumentPassesRedoclyAndSpectral()
+    public async Task TheServedDocumentsPassRedoclyAndSpectral()
     {
         var file = Path.Combine(Path.GetTempPath(), $"pledg-openapi-{Guid.NewGuid():N}.json");
+        var pages = Path.Combine(Path.GetTempPath(), $"pledg-openapi-pages-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, await fixture.Service.Client(apiKey: null).GetStringAsync("/openapi/v1.json"));
+        await File.WriteAllTextAsync(pages, await fixture.Service.Client(apiKey: null).GetStringAsync("/openapi/pages.json"));
         try
         {
-            await RepositoryCommand.RunAsync("bash", Path.Combine(RepositoryPaths.Root, "tools", "lint-openapi.sh"), file);
+            await RepositoryCommand.RunAsync("bash", Path.Combine(RepositoryPaths.Root, "tools", "lint-openapi.sh"), file, pages);
         }
         finally
         {
             File.Delete(file);
+            File.Delete(pages);
         }
     }
 }

@@ -39,7 +39,8 @@ internal sealed partial class SchemaRules : IOpenApiDocumentTransformer
         {
             if (component is not OpenApiSchema schema) continue;
             if (ContractSchemas.Descriptions.TryGetValue(name, out var description)) schema.Description = description;
-            if (schema.Examples is not { Count: > 0 } && SchemaExamples.Node(name) is { } example) schema.Examples = [example];
+            if (schema.Examples is not { Count: > 0 } && (SchemaExamples.Node(name) ?? schema.Enum?.FirstOrDefault()?.DeepClone()) is { } example)
+                schema.Examples = [example];
             foreach (var (property, value) in schema.Properties?.ToList() ?? [])
                 if (PropertyDocs.For(name, property) is { } text) schema.Properties![property] = SchemaBuilders.Describe(value, text);
         }

@@ -2,11 +2,9 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
-using PledgFunctions.Client.Generated.Api.Checkout;
 using PledgFunctions.Client.Generated.Api.Events;
 using PledgFunctions.Client.Generated.Api.Health;
 using PledgFunctions.Client.Generated.Api.Purchases;
-using PledgFunctions.Client.Generated.Api.Shares;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -19,11 +17,6 @@ namespace PledgFunctions.Client.Generated.Api
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ApiRequestBuilder : BaseRequestBuilder
     {
-        /// <summary>The checkout property</summary>
-        public global::PledgFunctions.Client.Generated.Api.Checkout.CheckoutRequestBuilder Checkout
-        {
-            get => new global::PledgFunctions.Client.Generated.Api.Checkout.CheckoutRequestBuilder(PathParameters, RequestAdapter);
-        }
         /// <summary>The events property</summary>
         public global::PledgFunctions.Client.Generated.Api.Events.EventsRequestBuilder Events
         {
@@ -38,11 +31,6 @@ namespace PledgFunctions.Client.Generated.Api
         public global::PledgFunctions.Client.Generated.Api.Purchases.PurchasesRequestBuilder Purchases
         {
             get => new global::PledgFunctions.Client.Generated.Api.Purchases.PurchasesRequestBuilder(PathParameters, RequestAdapter);
-        }
-        /// <summary>The shares property</summary>
-        public global::PledgFunctions.Client.Generated.Api.Shares.SharesRequestBuilder Shares
-        {
-            get => new global::PledgFunctions.Client.Generated.Api.Shares.SharesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::PledgFunctions.Client.Generated.Api.ApiRequestBuilder"/> and sets the default values.

@@ -7,14 +7,15 @@ using System.IO;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
+    /// <summary>
+    /// One line of the cart.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class CartItem : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The name property</summary>
+        /// <summary>The item&apos;s name, 1 to 200 characters.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Name { get; set; }
@@ -22,9 +23,9 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>The quantity property</summary>
+        /// <summary>How many, 1 to 1,000,000.</summary>
         public long? Quantity { get; set; }
-        /// <summary>The unitAmount property</summary>
+        /// <summary>The price of one, in the currency&apos;s minor unit (&gt;= 0).</summary>
         public long? UnitAmount { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::PledgFunctions.Client.Generated.Models.CartItem"/> and sets the default values.

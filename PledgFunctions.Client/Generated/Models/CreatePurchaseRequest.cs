@@ -15,9 +15,9 @@ namespace PledgFunctions.Client.Generated.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The amount property</summary>
+        /// <summary>The whole cart, in the currency&apos;s minor unit, 1 to 100,000,000.</summary>
         public long? Amount { get; set; }
-        /// <summary>The cart property</summary>
+        /// <summary>Optional, at most 100 items; the sum of `quantity * unitAmount` must equal `amount`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::PledgFunctions.Client.Generated.Models.CartItem>? Cart { get; set; }
@@ -25,9 +25,9 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public List<global::PledgFunctions.Client.Generated.Models.CartItem> Cart { get; set; }
 #endif
-        /// <summary>ISO 4217 code in upper case; amounts are integers in its minor unit.</summary>
+        /// <summary>ISO 4217 code in upper case.</summary>
         public global::PledgFunctions.Client.Generated.Models.Currency? Currency { get; set; }
-        /// <summary>The notificationUrl property</summary>
+        /// <summary>Where the service POSTs the purchase&apos;s signed events (absolute http/https URL); null when none.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? NotificationUrl { get; set; }
@@ -35,7 +35,7 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string NotificationUrl { get; set; }
 #endif
-        /// <summary>The organizerEmail property</summary>
+        /// <summary>The organizer: who pays the whole cart first, then is reimbursed as pledgers pay.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? OrganizerEmail { get; set; }
@@ -43,7 +43,7 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string OrganizerEmail { get; set; }
 #endif
-        /// <summary>The reference property</summary>
+        /// <summary>The merchant&apos;s own reference (an order number), at most 255 characters; null when none.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Reference { get; set; }

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
-    /// <summary>ISO 4217 code in upper case; amounts are integers in its minor unit.</summary>
+    /// <summary>ISO 4217 code in upper case.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum Currency
     {

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
-    /// <summary>Where the delivery of an event stands.</summary>
+    /// <summary>`pending` (being delivered or retried), `delivered` (a 2xx was received) or `given_up` (no 2xx within the retry period).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum DeliveryStatus
     {

@@ -8,20 +8,20 @@ using System;
 namespace PledgFunctions.Client.Generated.Models
 {
     /// <summary>
-    /// An event as the merchant sees it. `status`: `pending`, `delivered` or `given_up`.
+    /// A notification event of a purchase and where its delivery stands.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class Event : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The attempts property</summary>
+        /// <summary>How many delivery attempts were made.</summary>
         public int? Attempts { get; set; }
-        /// <summary>The createdAt property</summary>
+        /// <summary>When the event happened; orders the events of one purchase.</summary>
         public DateTimeOffset? CreatedAt { get; set; }
-        /// <summary>The deliveredAt property</summary>
+        /// <summary>When a 2xx was received; null until then.</summary>
         public DateTimeOffset? DeliveredAt { get; set; }
-        /// <summary>The id property</summary>
+        /// <summary>The event&apos;s id: the same on every delivery attempt.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Id { get; set; }
@@ -29,9 +29,9 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>The lastAttemptAt property</summary>
+        /// <summary>When the last delivery attempt was made; null before the first.</summary>
         public DateTimeOffset? LastAttemptAt { get; set; }
-        /// <summary>The lastError property</summary>
+        /// <summary>What the last failed attempt got (status and reason, or the network error); null when none failed.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? LastError { get; set; }
@@ -39,12 +39,18 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string LastError { get; set; }
 #endif
-        /// <summary>The nextAttemptAt property</summary>
+        /// <summary>When the next attempt is due; null once delivered or given up.</summary>
         public DateTimeOffset? NextAttemptAt { get; set; }
-        /// <summary>Where the delivery of an event stands.</summary>
+        /// <summary>`pending` (being delivered or retried), `delivered` (a 2xx was received) or `given_up` (no 2xx within the retry period).</summary>
         public global::PledgFunctions.Client.Generated.Models.DeliveryStatus? Status { get; set; }
-        /// <summary>The notification&apos;s kind.</summary>
-        public global::PledgFunctions.Client.Generated.Models.EventType? Type { get; set; }
+        /// <summary>The kind of notification. An open set: new types may be added without a new API version, and a receiver ignores (answers 2xx to) types it does not know. Known today: `purchase.succeeded`, `purchase.failed`, `purchase.refunded`, `purchase.pledged` (1.2) and `share.paid` (1.2).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Type { get; set; }
+#nullable restore
+#else
+        public string Type { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::PledgFunctions.Client.Generated.Models.Event"/> and sets the default values.
         /// </summary>
@@ -78,7 +84,7 @@ namespace PledgFunctions.Client.Generated.Models
                 { "lastError", n => { LastError = n.GetStringValue(); } },
                 { "nextAttemptAt", n => { NextAttemptAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.DeliveryStatus>(); } },
-                { "type", n => { Type = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.EventType>(); } },
+                { "type", n => { Type = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -96,7 +102,7 @@ namespace PledgFunctions.Client.Generated.Models
             writer.WriteStringValue("lastError", LastError);
             writer.WriteDateTimeOffsetValue("nextAttemptAt", NextAttemptAt);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.DeliveryStatus>("status", Status);
-            writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.EventType>("type", Type);
+            writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -7,20 +7,29 @@ using System.IO;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
+    /// <summary>
+    /// A page of a purchase&apos;s notification events, oldest first.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class EventList : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The items property</summary>
+        /// <summary>Events, oldest first, at most `limit`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::PledgFunctions.Client.Generated.Models.Event>? Items { get; set; }
 #nullable restore
 #else
         public List<global::PledgFunctions.Client.Generated.Models.Event> Items { get; set; }
+#endif
+        /// <summary>Pass as `cursor` to read the next page; null on the last page (nothing after it right now). It stays valid as long as the list exists, and the next page keeps the filters of this one only if you send them again.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? NextCursor { get; set; }
+#nullable restore
+#else
+        public string NextCursor { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::PledgFunctions.Client.Generated.Models.EventList"/> and sets the default values.
@@ -48,6 +57,7 @@ namespace PledgFunctions.Client.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "items", n => { Items = n.GetCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.Event>(global::PledgFunctions.Client.Generated.Models.Event.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "nextCursor", n => { NextCursor = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -58,6 +68,7 @@ namespace PledgFunctions.Client.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.Event>("items", Items);
+            writer.WriteStringValue("nextCursor", NextCursor);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -7,14 +7,15 @@ using System.IO;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
+    /// <summary>
+    /// The service&apos;s health.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class Health : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The status property</summary>
+        /// <summary>`healthy` when storage answers and the lifecycle engine accepts calls.</summary>
         public global::PledgFunctions.Client.Generated.Models.Health_status? Status { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::PledgFunctions.Client.Generated.Models.Health"/> and sets the default values.

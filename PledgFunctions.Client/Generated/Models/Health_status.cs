@@ -3,10 +3,9 @@ using System.Runtime.Serialization;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
+    /// <summary>`healthy` when storage answers and the lifecycle engine accepts calls.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public enum Health_status
-    #pragma warning restore CS1591
     {
         [EnumMember(Value = "healthy")]
         #pragma warning disable CS1591

@@ -15,9 +15,9 @@ namespace PledgFunctions.Client.Generated.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The amount property</summary>
+        /// <summary>A new amount (not null); leave it out to keep the current one.</summary>
         public long? Amount { get; set; }
-        /// <summary>The cart property</summary>
+        /// <summary>A new cart, or null to remove it; leave it out to keep it. It must still add up to `amount`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::PledgFunctions.Client.Generated.Models.CartItem>? Cart { get; set; }
@@ -25,9 +25,11 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public List<global::PledgFunctions.Client.Generated.Models.CartItem> Cart { get; set; }
 #endif
-        /// <summary>ISO 4217 code in upper case; amounts are integers in its minor unit.</summary>
+        /// <summary>A new currency (not null); leave it out to keep the current one.</summary>
         public global::PledgFunctions.Client.Generated.Models.Currency? Currency { get; set; }
-        /// <summary>The notificationUrl property</summary>
+        /// <summary>`en` or `fr`; leave it out to keep it.</summary>
+        public global::PledgFunctions.Client.Generated.Models.PatchPurchaseRequest_locale? Locale { get; set; }
+        /// <summary>A new notification URL, or null to stop events; leave it out to keep it.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? NotificationUrl { get; set; }
@@ -35,7 +37,9 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string NotificationUrl { get; set; }
 #endif
-        /// <summary>The reference property</summary>
+        /// <summary>Turn the e-mails to the organizer and pledgers on or off; leave it out to keep the setting.</summary>
+        public bool? NotifyPledgers { get; set; }
+        /// <summary>A new reference, or null to clear it; leave it out to keep it.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Reference { get; set; }
@@ -71,7 +75,9 @@ namespace PledgFunctions.Client.Generated.Models
                 { "amount", n => { Amount = n.GetLongValue(); } },
                 { "cart", n => { Cart = n.GetCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.CartItem>(global::PledgFunctions.Client.Generated.Models.CartItem.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "currency", n => { Currency = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.Currency>(); } },
+                { "locale", n => { Locale = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.PatchPurchaseRequest_locale>(); } },
                 { "notificationUrl", n => { NotificationUrl = n.GetStringValue(); } },
+                { "notifyPledgers", n => { NotifyPledgers = n.GetBoolValue(); } },
                 { "reference", n => { Reference = n.GetStringValue(); } },
             };
         }
@@ -85,7 +91,9 @@ namespace PledgFunctions.Client.Generated.Models
             writer.WriteLongValue("amount", Amount);
             writer.WriteCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.CartItem>("cart", Cart);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.Currency>("currency", Currency);
+            writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.PatchPurchaseRequest_locale>("locale", Locale);
             writer.WriteStringValue("notificationUrl", NotificationUrl);
+            writer.WriteBoolValue("notifyPledgers", NotifyPledgers);
             writer.WriteStringValue("reference", Reference);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -15,9 +15,9 @@ namespace PledgFunctions.Client.Generated.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The amount property</summary>
+        /// <summary>The money moved, in the currency&apos;s minor unit.</summary>
         public long? Amount { get; set; }
-        /// <summary>The cardLast4 property</summary>
+        /// <summary>The last four digits of the card; null when no card was used.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? CardLast4 { get; set; }
@@ -25,11 +25,11 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string CardLast4 { get; set; }
 #endif
-        /// <summary>The createdAt property</summary>
+        /// <summary>When the money moved.</summary>
         public DateTimeOffset? CreatedAt { get; set; }
-        /// <summary>ISO 4217 code in upper case; amounts are integers in its minor unit.</summary>
+        /// <summary>ISO 4217 code in upper case.</summary>
         public global::PledgFunctions.Client.Generated.Models.Currency? Currency { get; set; }
-        /// <summary>The email property</summary>
+        /// <summary>The member whose card moved.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Email { get; set; }
@@ -37,7 +37,7 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string Email { get; set; }
 #endif
-        /// <summary>The failureReason property</summary>
+        /// <summary>The card network&apos;s reason for a failed refund; null otherwise.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? FailureReason { get; set; }
@@ -45,7 +45,7 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string FailureReason { get; set; }
 #endif
-        /// <summary>The id property</summary>
+        /// <summary>The payment&apos;s id; the same movement never appears twice.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Id { get; set; }
@@ -53,11 +53,11 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>For a charge: pledge or share; for a refund: reimbursement, purchase_failed or merchant_refund.</summary>
+        /// <summary>Charge: `pledge` or `share`; refund: `reimbursement`, `purchase_failed` or `merchant_refund`.</summary>
         public global::PledgFunctions.Client.Generated.Models.PaymentReason? Reason { get; set; }
-        /// <summary>succeeded: the money moved; failed: a refund the card network refused for good (failureReason says why), no money moved.</summary>
+        /// <summary>`succeeded` (the money moved) or `failed` (a refund the card network refused for good).</summary>
         public global::PledgFunctions.Client.Generated.Models.PaymentStatus? Status { get; set; }
-        /// <summary>charge: money taken from a member&apos;s card; refund: money given back to it.</summary>
+        /// <summary>`charge` (money taken from a member&apos;s card) or `refund` (money given back to it).</summary>
         public global::PledgFunctions.Client.Generated.Models.PaymentType? Type { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::PledgFunctions.Client.Generated.Models.Payment"/> and sets the default values.

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
-    /// <summary>For a charge: pledge or share; for a refund: reimbursement, purchase_failed or merchant_refund.</summary>
+    /// <summary>Charge: `pledge` or `share`; refund: `reimbursement`, `purchase_failed` or `merchant_refund`.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum PaymentReason
     {

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
-    /// <summary>succeeded: the money moved; failed: a refund the card network refused for good (failureReason says why), no money moved.</summary>
+    /// <summary>`succeeded` (the money moved) or `failed` (a refund the card network refused for good).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum PaymentStatus
     {

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
-    /// <summary>charge: money taken from a member&apos;s card; refund: money given back to it.</summary>
+    /// <summary>`charge` (money taken from a member&apos;s card) or `refund` (money given back to it).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum PaymentType
     {

@@ -16,8 +16,14 @@ namespace PledgFunctions.Client.Generated.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The machine-readable error code.</summary>
-        public global::PledgFunctions.Client.Generated.Models.ProblemCode? Code { get; set; }
+        /// <summary>The machine-readable error code (see ProblemCode).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Code { get; set; }
+#nullable restore
+#else
+        public string Code { get; set; }
+#endif
         /// <summary>What happened, for a person.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -44,7 +50,7 @@ namespace PledgFunctions.Client.Generated.Models
 #endif
         /// <summary>The primary error message.</summary>
         public override string Message { get => Detail ?? string.Empty; }
-        /// <summary>The status property</summary>
+        /// <summary>The HTTP status code.</summary>
         public int? Status { get; set; }
         /// <summary>A short, human-readable summary.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -62,7 +68,7 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string TraceId { get; set; }
 #endif
-        /// <summary>A URI reference naming the problem type.</summary>
+        /// <summary>The kind.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Type { get; set; }
@@ -95,7 +101,7 @@ namespace PledgFunctions.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "code", n => { Code = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.ProblemCode>(); } },
+                { "code", n => { Code = n.GetStringValue(); } },
                 { "detail", n => { Detail = n.GetStringValue(); } },
                 { "errors", n => { Errors = n.GetObjectValue<global::PledgFunctions.Client.Generated.Models.Problem_errors>(global::PledgFunctions.Client.Generated.Models.Problem_errors.CreateFromDiscriminatorValue); } },
                 { "instance", n => { Instance = n.GetStringValue(); } },
@@ -112,7 +118,7 @@ namespace PledgFunctions.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.ProblemCode>("code", Code);
+            writer.WriteStringValue("code", Code);
             writer.WriteStringValue("detail", Detail);
             writer.WriteObjectValue<global::PledgFunctions.Client.Generated.Models.Problem_errors>("errors", Errors);
             writer.WriteStringValue("instance", Instance);

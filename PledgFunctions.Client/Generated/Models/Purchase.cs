@@ -15,9 +15,9 @@ namespace PledgFunctions.Client.Generated.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The amount property</summary>
+        /// <summary>The whole cart, in the currency&apos;s minor unit (at most 100,000,000).</summary>
         public long? Amount { get; set; }
-        /// <summary>The cart property</summary>
+        /// <summary>The items; when given, the sum of `quantity * unitAmount` equals `amount`. Null when the purchase has no cart.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::PledgFunctions.Client.Generated.Models.CartItem>? Cart { get; set; }
@@ -25,19 +25,19 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public List<global::PledgFunctions.Client.Generated.Models.CartItem> Cart { get; set; }
 #endif
-        /// <summary>The collectedAmount property</summary>
+        /// <summary>The money the service holds for this purchase now, in minor units: every captured charge minus every refund.</summary>
         public long? CollectedAmount { get; set; }
-        /// <summary>The completedAt property</summary>
+        /// <summary>When the purchase reached its final state; null while INITIALIZED.</summary>
         public DateTimeOffset? CompletedAt { get; set; }
-        /// <summary>The createdAt property</summary>
+        /// <summary>When it was created (ISO 8601 UTC).</summary>
         public DateTimeOffset? CreatedAt { get; set; }
-        /// <summary>ISO 4217 code in upper case; amounts are integers in its minor unit.</summary>
+        /// <summary>ISO 4217 code in upper case.</summary>
         public global::PledgFunctions.Client.Generated.Models.Currency? Currency { get; set; }
-        /// <summary>The deadline property</summary>
+        /// <summary>When the purchase fails if not every share is paid: createdAt + the payment window until the pledge, then pledge time + window.</summary>
         public DateTimeOffset? Deadline { get; set; }
-        /// <summary>The failureReason property</summary>
+        /// <summary>Why the purchase FAILED: `deadline_expired` or `cancelled`; null unless FAILED.</summary>
         public global::PledgFunctions.Client.Generated.Models.FailureReason? FailureReason { get; set; }
-        /// <summary>The id property</summary>
+        /// <summary>The purchase&apos;s id: `pur_` and 32 hex digits.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Id { get; set; }
@@ -45,7 +45,7 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>The organizerEmail property</summary>
+        /// <summary>The organizer: who pays the whole cart first, then is reimbursed as pledgers pay.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? OrganizerEmail { get; set; }
@@ -53,7 +53,7 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string OrganizerEmail { get; set; }
 #endif
-        /// <summary>The paymentUrl property</summary>
+        /// <summary>The organizer&apos;s hosted page for this purchase; its last path segment is a secret token (&gt;= 128 random bits), not the purchase id.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? PaymentUrl { get; set; }
@@ -61,7 +61,7 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string PaymentUrl { get; set; }
 #endif
-        /// <summary>The pledgerEmails property</summary>
+        /// <summary>The pledgers the organizer named, in the order given; empty until the organizer has paid (pledged).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? PledgerEmails { get; set; }
@@ -69,7 +69,7 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public List<string> PledgerEmails { get; set; }
 #endif
-        /// <summary>The reference property</summary>
+        /// <summary>The merchant&apos;s own reference (an order number), at most 255 characters; null when none.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Reference { get; set; }
@@ -77,9 +77,9 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string Reference { get; set; }
 #endif
-        /// <summary>The refundStatus property</summary>
+        /// <summary>null; `pending` once a merchant refund is requested; `succeeded` when every refund of it has been made.</summary>
         public global::PledgFunctions.Client.Generated.Models.RefundStatus? RefundStatus { get; set; }
-        /// <summary>A purchase&apos;s or share&apos;s state; SUCCESSFULL and FAILED are final.</summary>
+        /// <summary>`INITIALIZED` until every share is paid (`SUCCESSFULL`) or the deadline passes or it is cancelled (`FAILED`); both final.</summary>
         public global::PledgFunctions.Client.Generated.Models.PurchaseState? State { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::PledgFunctions.Client.Generated.Models.Purchase"/> and sets the default values.

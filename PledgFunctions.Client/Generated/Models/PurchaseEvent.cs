@@ -8,16 +8,16 @@ using System;
 namespace PledgFunctions.Client.Generated.Models
 {
     /// <summary>
-    /// A notification. Delivery is at least once: the same `id` on every attempt lets the receiver drop duplicates.
+    /// A notification: the envelope of every event type. Delivery is at least once: the same `id` on every attempt lets the receiver drop duplicates. Events of one purchase may arrive in any order; `createdAt` orders them.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class PurchaseEvent : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The createdAt property</summary>
+        /// <summary>When it was created (ISO 8601 UTC).</summary>
         public DateTimeOffset? CreatedAt { get; set; }
-        /// <summary>The contract&apos;s Purchase, as the merchant API and webhook events show it.</summary>
+        /// <summary>The purchase as it was when the event happened.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PledgFunctions.Client.Generated.Models.Purchase? Data { get; set; }
@@ -25,7 +25,7 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public global::PledgFunctions.Client.Generated.Models.Purchase Data { get; set; }
 #endif
-        /// <summary>The id property</summary>
+        /// <summary>The identifier.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Id { get; set; }
@@ -33,8 +33,22 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>The notification&apos;s kind.</summary>
-        public global::PledgFunctions.Client.Generated.Models.EventType? Type { get; set; }
+        /// <summary>`share.paid` only: the share that was paid.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::PledgFunctions.Client.Generated.Models.PaidShare? Share { get; set; }
+#nullable restore
+#else
+        public global::PledgFunctions.Client.Generated.Models.PaidShare Share { get; set; }
+#endif
+        /// <summary>The kind.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Type { get; set; }
+#nullable restore
+#else
+        public string Type { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::PledgFunctions.Client.Generated.Models.PurchaseEvent"/> and sets the default values.
         /// </summary>
@@ -63,7 +77,8 @@ namespace PledgFunctions.Client.Generated.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "data", n => { Data = n.GetObjectValue<global::PledgFunctions.Client.Generated.Models.Purchase>(global::PledgFunctions.Client.Generated.Models.Purchase.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
-                { "type", n => { Type = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.EventType>(); } },
+                { "share", n => { Share = n.GetObjectValue<global::PledgFunctions.Client.Generated.Models.PaidShare>(global::PledgFunctions.Client.Generated.Models.PaidShare.CreateFromDiscriminatorValue); } },
+                { "type", n => { Type = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -76,7 +91,8 @@ namespace PledgFunctions.Client.Generated.Models
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteObjectValue<global::PledgFunctions.Client.Generated.Models.Purchase>("data", Data);
             writer.WriteStringValue("id", Id);
-            writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.EventType>("type", Type);
+            writer.WriteObjectValue<global::PledgFunctions.Client.Generated.Models.PaidShare>("share", Share);
+            writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

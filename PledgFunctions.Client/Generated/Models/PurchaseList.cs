@@ -7,14 +7,15 @@ using System.IO;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
+    /// <summary>
+    /// A page of the merchant&apos;s purchases, newest first.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class PurchaseList : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The items property</summary>
+        /// <summary>Purchases, newest first, at most `limit`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::PledgFunctions.Client.Generated.Models.Purchase>? Items { get; set; }
@@ -22,7 +23,7 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public List<global::PledgFunctions.Client.Generated.Models.Purchase> Items { get; set; }
 #endif
-        /// <summary>The nextCursor property</summary>
+        /// <summary>Pass as `cursor` to read the next page; null on the last page (nothing after it right now). It stays valid as long as the list exists, and the next page keeps the filters of this one only if you send them again.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? NextCursor { get; set; }

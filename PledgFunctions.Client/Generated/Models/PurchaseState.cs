@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
-    /// <summary>A purchase&apos;s or share&apos;s state; SUCCESSFULL and FAILED are final.</summary>
+    /// <summary>`INITIALIZED` until every share is paid (`SUCCESSFULL`) or the deadline passes or it is cancelled (`FAILED`); both final.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum PurchaseState
     {

@@ -7,14 +7,15 @@ using System.IO;
 using System;
 namespace PledgFunctions.Client.Generated.Models
 {
+    /// <summary>
+    /// Just the purchase&apos;s state.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class PurchaseStatus : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>A purchase&apos;s or share&apos;s state; SUCCESSFULL and FAILED are final.</summary>
+        /// <summary>The purchase&apos;s state, as `GET /api/purchases/{id}` would show it.</summary>
         public global::PledgFunctions.Client.Generated.Models.PurchaseState? State { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::PledgFunctions.Client.Generated.Models.PurchaseStatus"/> and sets the default values.

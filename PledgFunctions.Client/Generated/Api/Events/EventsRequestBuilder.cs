@@ -16,7 +16,7 @@ namespace PledgFunctions.Client.Generated.Api.Events
     public partial class EventsRequestBuilder : BaseRequestBuilder
     {
         /// <summary>Gets an item from the PledgFunctions.Client.Generated.api.events.item collection</summary>
-        /// <param name="position">Unique identifier of the item</param>
+        /// <param name="position">The event&apos;s id (`evt_...`).</param>
         /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Api.Events.Item.WithEventItemRequestBuilder"/></returns>
         public global::PledgFunctions.Client.Generated.Api.Events.Item.WithEventItemRequestBuilder this[string position]
         {

@@ -34,13 +34,14 @@ namespace PledgFunctions.Client.Generated.Api.Health
         {
         }
         /// <summary>
-        /// Healthy once storage answers and the lifecycle engine accepts calls (standalone, its    sidecar starts right after storage): before that, creating a purchase would be refused.
+        /// 200 when Table/Queue storage answers and the lifecycle engine accepts calls; 503 `storage_unavailable` with `Retry-After` otherwise. Not rate-limited.
         /// </summary>
         /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Models.Health"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::PledgFunctions.Client.Generated.Models.Health?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -53,13 +54,14 @@ namespace PledgFunctions.Client.Generated.Api.Health
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "429", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "XXX", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.Health>(requestInfo, global::PledgFunctions.Client.Generated.Models.Health.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Healthy once storage answers and the lifecycle engine accepts calls (standalone, its    sidecar starts right after storage): before that, creating a purchase would be refused.
+        /// 200 when Table/Queue storage answers and the lifecycle engine accepts calls; 503 `storage_unavailable` with `Retry-After` otherwise. Not rate-limited.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

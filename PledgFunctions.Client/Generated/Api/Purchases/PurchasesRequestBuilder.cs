@@ -19,7 +19,7 @@ namespace PledgFunctions.Client.Generated.Api.Purchases
     public partial class PurchasesRequestBuilder : BaseRequestBuilder
     {
         /// <summary>Gets an item from the PledgFunctions.Client.Generated.api.purchases.item collection</summary>
-        /// <param name="position">Unique identifier of the item</param>
+        /// <param name="position">The purchase&apos;s id (`pur_...`). Another merchant&apos;s purchase answers 404.</param>
         /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Api.Purchases.Item.PurchasesItemRequestBuilder"/></returns>
         public global::PledgFunctions.Client.Generated.Api.Purchases.Item.PurchasesItemRequestBuilder this[string position]
         {
@@ -47,7 +47,7 @@ namespace PledgFunctions.Client.Generated.Api.Purchases
         {
         }
         /// <summary>
-        /// List purchases, newest first
+        /// The merchant&apos;s purchases, newest first, optionally only one organizer&apos;s or in one state. Pages of `limit` (default 20): send the previous page&apos;s `nextCursor` as `cursor`, with the same filters, to read on; `nextCursor: null` means the last page. A page may hold fewer than `limit` items when a state filter matches rarely; follow `nextCursor` until it is null.
         /// </summary>
         /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Models.PurchaseList"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -55,7 +55,9 @@ namespace PledgFunctions.Client.Generated.Api.Purchases
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 400 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::PledgFunctions.Client.Generated.Models.PurchaseList?> GetAsync(Action<RequestConfiguration<global::PledgFunctions.Client.Generated.Api.Purchases.PurchasesRequestBuilder.PurchasesRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -71,7 +73,9 @@ namespace PledgFunctions.Client.Generated.Api.Purchases
                 { "400", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "401", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "XXX", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.PurchaseList>(requestInfo, global::PledgFunctions.Client.Generated.Models.PurchaseList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
@@ -88,7 +92,9 @@ namespace PledgFunctions.Client.Generated.Api.Purchases
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 422 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::PledgFunctions.Client.Generated.Models.Purchase?> PostAsync(global::PledgFunctions.Client.Generated.Models.CreatePurchaseRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -108,12 +114,14 @@ namespace PledgFunctions.Client.Generated.Api.Purchases
                 { "413", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "422", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "XXX", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.Purchase>(requestInfo, global::PledgFunctions.Client.Generated.Models.Purchase.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// List purchases, newest first
+        /// The merchant&apos;s purchases, newest first, optionally only one organizer&apos;s or in one state. Pages of `limit` (default 20): send the previous page&apos;s `nextCursor` as `cursor`, with the same filters, to read on; `nextCursor: null` means the last page. A page may hold fewer than `limit` items when a state filter matches rarely; follow `nextCursor` until it is null.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -163,45 +171,37 @@ namespace PledgFunctions.Client.Generated.Api.Purchases
             return new global::PledgFunctions.Client.Generated.Api.Purchases.PurchasesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// List purchases, newest first
+        /// The merchant&apos;s purchases, newest first, optionally only one organizer&apos;s or in one state. Pages of `limit` (default 20): send the previous page&apos;s `nextCursor` as `cursor`, with the same filters, to read on; `nextCursor: null` means the last page. A page may hold fewer than `limit` items when a state filter matches rarely; follow `nextCursor` until it is null.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class PurchasesRequestBuilderGetQueryParameters 
         {
+            /// <summary>The `nextCursor` of the previous page, to read the page after it; leave it out for the first page. Send the same filters again.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("cursor")]
             public string? Cursor { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("cursor")]
             public string Cursor { get; set; }
-            #pragma warning restore CS1591
 #endif
-            #pragma warning disable CS1591
+            /// <summary>At most this many items in the page. 1 to 100, default 20.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            #pragma warning restore CS1591
+            /// <summary>Only this organizer&apos;s purchases (compared case-insensitively).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("organizerEmail")]
             public string? OrganizerEmail { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("organizerEmail")]
             public string OrganizerEmail { get; set; }
-            #pragma warning restore CS1591
 #endif
-            #pragma warning disable CS1591
+            /// <summary>Only purchases in this state.</summary>
             [QueryParameter("state")]
             public global::PledgFunctions.Client.Generated.Models.PurchaseState? State { get; set; }
-            #pragma warning restore CS1591
         }
     }
 }

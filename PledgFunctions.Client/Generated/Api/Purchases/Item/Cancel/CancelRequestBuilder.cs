@@ -34,7 +34,7 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Cancel
         {
         }
         /// <summary>
-        /// Cancel a purchase that is still INITIALIZED (before or after the organizer paid)
+        /// Cancels a purchase that is still INITIALIZED, before or after the organizer paid: it becomes FAILED (`cancelled`) and every payment made is refunded. 409 `purchase_not_modifiable` once SUCCESSFULL or FAILED.
         /// </summary>
         /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Models.Purchase"/></returns>
         /// <param name="body">Optional body of a cancel.</param>
@@ -47,7 +47,9 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Cancel
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 422 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::PledgFunctions.Client.Generated.Models.Purchase?> PostAsync(global::PledgFunctions.Client.Generated.Models.CancelPurchaseRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -68,12 +70,14 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Cancel
                 { "413", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "422", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "XXX", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.Purchase>(requestInfo, global::PledgFunctions.Client.Generated.Models.Purchase.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Cancel a purchase that is still INITIALIZED (before or after the organizer paid)
+        /// Cancels a purchase that is still INITIALIZED, before or after the organizer paid: it becomes FAILED (`cancelled`) and every payment made is refunded. 409 `purchase_not_modifiable` once SUCCESSFULL or FAILED.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">Optional body of a cancel.</param>

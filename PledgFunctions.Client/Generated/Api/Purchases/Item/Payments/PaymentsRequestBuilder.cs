@@ -22,7 +22,7 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Payments
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public PaymentsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/purchases/{id}/payments", pathParameters)
+        public PaymentsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/purchases/{id}/payments{?cursor*,limit*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Payments
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public PaymentsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/purchases/{id}/payments", rawUrl)
+        public PaymentsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/purchases/{id}/payments{?cursor*,limit*}", rawUrl)
         {
         }
         /// <summary>
-        /// The purchase&apos;s money movements, oldest first
+        /// The purchase&apos;s money movements, oldest first: charges and refunds. Pages of `limit` (default 100): send the previous page&apos;s `nextCursor` as `cursor`; `nextCursor: null` means the last page. A cursor stays valid as long as the purchase exists.
         /// </summary>
         /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Models.PaymentList"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -42,14 +42,16 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Payments
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::PledgFunctions.Client.Generated.Models.PaymentList?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PledgFunctions.Client.Generated.Models.PaymentList?> GetAsync(Action<RequestConfiguration<global::PledgFunctions.Client.Generated.Api.Purchases.Item.Payments.PaymentsRequestBuilder.PaymentsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::PledgFunctions.Client.Generated.Models.PaymentList> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PledgFunctions.Client.Generated.Models.PaymentList> GetAsync(Action<RequestConfiguration<global::PledgFunctions.Client.Generated.Api.Purchases.Item.Payments.PaymentsRequestBuilder.PaymentsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -58,22 +60,24 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Payments
                 { "401", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "XXX", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.PaymentList>(requestInfo, global::PledgFunctions.Client.Generated.Models.PaymentList.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The purchase&apos;s money movements, oldest first
+        /// The purchase&apos;s money movements, oldest first: charges and refunds. Pages of `limit` (default 100): send the previous page&apos;s `nextCursor` as `cursor`; `nextCursor: null` means the last page. A cursor stays valid as long as the purchase exists.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::PledgFunctions.Client.Generated.Api.Purchases.Item.Payments.PaymentsRequestBuilder.PaymentsRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::PledgFunctions.Client.Generated.Api.Purchases.Item.Payments.PaymentsRequestBuilder.PaymentsRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -89,6 +93,26 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Payments
         public global::PledgFunctions.Client.Generated.Api.Purchases.Item.Payments.PaymentsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::PledgFunctions.Client.Generated.Api.Purchases.Item.Payments.PaymentsRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// The purchase&apos;s money movements, oldest first: charges and refunds. Pages of `limit` (default 100): send the previous page&apos;s `nextCursor` as `cursor`; `nextCursor: null` means the last page. A cursor stays valid as long as the purchase exists.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class PaymentsRequestBuilderGetQueryParameters 
+        {
+            /// <summary>The `nextCursor` of the previous page, to read the page after it; leave it out for the first page. Send the same filters again.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("cursor")]
+            public string? Cursor { get; set; }
+#nullable restore
+#else
+            [QueryParameter("cursor")]
+            public string Cursor { get; set; }
+#endif
+            /// <summary>At most this many items in the page. 1 to 100, default 100.</summary>
+            [QueryParameter("limit")]
+            public int? Limit { get; set; }
         }
     }
 }

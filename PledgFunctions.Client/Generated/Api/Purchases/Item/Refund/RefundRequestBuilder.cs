@@ -47,7 +47,9 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Refund
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 422 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::PledgFunctions.Client.Generated.Models.Purchase?> PostAsync(global::PledgFunctions.Client.Generated.Models.RefundPurchaseRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -68,7 +70,9 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Refund
                 { "413", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "422", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "XXX", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.Purchase>(requestInfo, global::PledgFunctions.Client.Generated.Models.Purchase.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

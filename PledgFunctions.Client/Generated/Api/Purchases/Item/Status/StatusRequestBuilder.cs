@@ -34,7 +34,7 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Status
         {
         }
         /// <summary>
-        /// Get a purchase&apos;s state
+        /// Just the purchase&apos;s state: a cheap poll.
         /// </summary>
         /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Models.PurchaseStatus"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -42,7 +42,9 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Status
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
+        /// <exception cref="global::PledgFunctions.Client.Generated.Models.Problem">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::PledgFunctions.Client.Generated.Models.PurchaseStatus?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -58,12 +60,14 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item.Status
                 { "401", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "XXX", global::PledgFunctions.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::PledgFunctions.Client.Generated.Models.PurchaseStatus>(requestInfo, global::PledgFunctions.Client.Generated.Models.PurchaseStatus.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Get a purchase&apos;s state
+        /// Just the purchase&apos;s state: a cheap poll.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -8,41 +8,39 @@ using System;
 namespace PledgFunctions.Client.Generated.Models
 {
     /// <summary>
-    /// The answer to a pledge.
+    /// The share a `share.paid` event is about.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class PledgeResult : IAdditionalDataHolder, IParsable
+    public partial class PaidShare : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The deadline property</summary>
-        public DateTimeOffset? Deadline { get; set; }
-        /// <summary>The shares property</summary>
+        /// <summary>The amount, a JSON integer in the currency&apos;s minor unit (cents for EUR; JPY has none).</summary>
+        public long? Amount { get; set; }
+        /// <summary>The member&apos;s e-mail address.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::PledgFunctions.Client.Generated.Models.CheckoutShare>? Shares { get; set; }
+        public string? Email { get; set; }
 #nullable restore
 #else
-        public List<global::PledgFunctions.Client.Generated.Models.CheckoutShare> Shares { get; set; }
+        public string Email { get; set; }
 #endif
-        /// <summary>A purchase&apos;s or share&apos;s state; SUCCESSFULL and FAILED are final.</summary>
-        public global::PledgFunctions.Client.Generated.Models.PurchaseState? State { get; set; }
         /// <summary>
-        /// Instantiates a new <see cref="global::PledgFunctions.Client.Generated.Models.PledgeResult"/> and sets the default values.
+        /// Instantiates a new <see cref="global::PledgFunctions.Client.Generated.Models.PaidShare"/> and sets the default values.
         /// </summary>
-        public PledgeResult()
+        public PaidShare()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Models.PledgeResult"/></returns>
+        /// <returns>A <see cref="global::PledgFunctions.Client.Generated.Models.PaidShare"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::PledgFunctions.Client.Generated.Models.PledgeResult CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::PledgFunctions.Client.Generated.Models.PaidShare CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::PledgFunctions.Client.Generated.Models.PledgeResult();
+            return new global::PledgFunctions.Client.Generated.Models.PaidShare();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -52,9 +50,8 @@ namespace PledgFunctions.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "deadline", n => { Deadline = n.GetDateTimeOffsetValue(); } },
-                { "shares", n => { Shares = n.GetCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.CheckoutShare>(global::PledgFunctions.Client.Generated.Models.CheckoutShare.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "state", n => { State = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.PurchaseState>(); } },
+                { "amount", n => { Amount = n.GetLongValue(); } },
+                { "email", n => { Email = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -64,9 +61,8 @@ namespace PledgFunctions.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteDateTimeOffsetValue("deadline", Deadline);
-            writer.WriteCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.CheckoutShare>("shares", Shares);
-            writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.PurchaseState>("state", State);
+            writer.WriteLongValue("amount", Amount);
+            writer.WriteStringValue("email", Email);
             writer.WriteAdditionalData(AdditionalData);
         }
     }
