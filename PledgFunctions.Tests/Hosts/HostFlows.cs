@@ -171,6 +171,11 @@ public abstract class HostFlows(HostFixture fixture)
         var document = await (await Service.Client(null).GetAsync("/openapi/v1.json")).AssertOkAsync();
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
         Assert.Superset(new HashSet<string> { "/api/purchases", "/api/purchases/{id}", "/api/purchases/{id}/refund", "/api/purchases/{id}/payments" }, paths);
+        Assert.DoesNotContain(paths, p => p.StartsWith("/api/checkout") || p.StartsWith("/api/shares"));
+        // Contract 1.2: the hosted-page API in a document of its own, served by both hosts alike.
+        var pages = await (await Service.Client(null).GetAsync("/openapi/pages.json")).AssertOkAsync();
+        Assert.Equal(["/api/checkout/{organizerToken}", "/api/checkout/{organizerToken}/pledge", "/api/shares/{shareToken}", "/api/shares/{shareToken}/pay"],
+            pages.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(HttpStatusCode.OK, (await Service.Client(null).GetAsync("/api/health")).StatusCode);
     }
 }

@@ -30,7 +30,7 @@ public static class OddRequests
         $"/api/purchases/{NoPurchase}/cancel", $"/api/purchases/{NoPurchase}/refund", "/api/purchases/{id}/payments",
         "/api/events/evt_unknown/redeliver", "/api/checkout/{org}", "/api/checkout/unknown-token/pledge",
         "/api/shares/unknown-token", "/api/shares/unknown-token/pay", "/pay/{org}", "/pay/share/unknown-token",
-        "/pay/assets/app.css", "/api/health", "/openapi/v1.json", "/openapi/v2.json", "/docs",
+        "/pay/assets/app.css", "/api/health", "/openapi/v1.json", "/openapi/pages.json", "/openapi/v2.json", "/docs",
         "/", "/api", "/api/nothing", "/api/purchases/{id}/nothing", "/pay/assets/..%2F..%2Fhost.json", "/API/PURCHASES",
     ];
 
