@@ -82,8 +82,9 @@ public static class JsonBody
         try
         {
             value = JsonSerializer.Deserialize<T>(body, Options);
-            if (value is null) problem = ApiProblem.Validation("body", "A JSON object is required, not null.");
-            return value is not null;
+            // An optional body sent as JSON null is no body: generated clients send null for a body left unset.
+            if (value is null && !optional) problem = ApiProblem.Validation("body", "A JSON object is required, not null.");
+            return value is not null || optional;
         }
         catch (JsonException e)
         {
