@@ -37,5 +37,14 @@ public sealed class TypeScriptClientTests(RateLimitedServices services) : IClass
             ["PLEDG_WEBHOOK_SECRET"] = TestService.MerchantSecret,
         }, "node", "dist/flow.js");
         Assert.Contains("typescript merchant flow: ok", output);
+
+        // docs/quick-start.md's TypeScript block, as written (QuickStartTests compares the two).
+        var quickStart = await RepositoryCommand.RunInAsync(Folder, new Dictionary<string, string>
+        {
+            ["PLEDG_BASE_URL"] = services.Unlimited.BaseAddress.ToString(),
+            ["PLEDG_API_KEY"] = TestService.MerchantKey,
+        }, "node", "dist/quick-start.js");
+        Assert.Contains("reference order-123-b", quickStart);
+        Assert.Contains("refused: validation_error", quickStart);
     }
 }
