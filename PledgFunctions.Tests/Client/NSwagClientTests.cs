@@ -36,6 +36,7 @@ public sealed class NSwagClientTests(ServiceFixture fixture) : IClassFixture<Ser
             var config = (await File.ReadAllTextAsync(Path.Combine(Folder, "nswag.json")))
                 .Replace("../../PledgFunctions.Client/openapi.json", OpenApiDocumentFileTests.CheckedInPath);
             await File.WriteAllTextAsync(Path.Combine(fresh, "nswag.json"), config);
+            await RepositoryCommand.RunAsync("dotnet", "tool", "restore");
             await RepositoryCommand.RunAsync("dotnet", "tool", "run", "nswag", "run", Path.Combine(fresh, "nswag.json"));
             Assert.True(Normalized(Path.Combine(fresh, "PledgNSwagClient.cs")) == Normalized(Path.Combine(Folder, "PledgNSwagClient.cs")),
                 "clients/nswag/PledgNSwagClient.cs differs from what NSwag makes of the document: run `dotnet tool run nswag run nswag.json` in clients/nswag and commit.");
