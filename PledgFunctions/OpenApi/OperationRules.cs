@@ -20,7 +20,7 @@ internal sealed class OperationRules : IOpenApiOperationTransformer
             Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100", Default = 20,
         },
         ["state"] = Ref("PurchaseState"),
-        ["organizerEmail"] = Email(),
+        ["organizerEmail"] = SchemaBuilders.Email(),
         ["cursor"] = Text(128),
         ["id"] = Text(64),
         ["eventId"] = Text(64),
