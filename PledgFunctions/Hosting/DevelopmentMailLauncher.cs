@@ -32,16 +32,25 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
             logger.LogError("No SMTP host is configured and .config/dotnet-tools.json was not found above {Directory}: mail is not delivered. Run from the repository, or set Pledg:Email:Smtp:Host", AppContext.BaseDirectory);
             return;
         }
-        // A tool not yet restored exits at once; restore it then (from the local package cache or the feed) and try once more.
-        if (!await StartAsync(root, ct) && await RestoreToolsAsync(root, ct)) await StartAsync(root, ct);
+        try
+        {
+            // A tool not yet restored exits at once; restore it then (from the local package cache or the feed) and try once more.
+            if (!await StartAsync(root, ct) && await RestoreToolsAsync(root, ct)) await StartAsync(root, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A failing BackgroundService stops the host: the service must run on without its inbox.
+            logger.LogError(e, "Could not start smtp4dev: mail is not delivered. Run 'dotnet tool restore' in {Root}, or set Pledg:Email:Smtp:Host", root);
+        }
     }
 
     private async Task<bool> StartAsync(string root, CancellationToken ct)
     {
         _sink?.Dispose();
         _sink = Launch(root);
-        var started = Stopwatch.StartNew();
-        while (!_sink.HasExited && started.Elapsed < StartTimeout)
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(StartTimeout);
+        while (!_sink.HasExited && !timeout.IsCancellationRequested)
         {
             if (await AnswersAsync(DevelopmentMailSink.SmtpPort, ct))
             {
