@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using PledgFunctions.Email;
 
@@ -20,7 +19,7 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
     {
         var email = options.Value.Email;
         if (!email.Enabled || !email.ResolveSmtp(environment.IsDevelopment()).IsDevelopmentSink) return;
-        if (await AnswersAsync(DevelopmentMailSink.SmtpPort, ct))
+        if (await LoopbackPorts.AnswersAsync(DevelopmentMailSink.SmtpPort, ct))
         {
             logger.LogInformation("Mail goes to the SMTP sink already listening on {Host}:{Port}; if it is smtp4dev, read it at {Inbox}",
                 DevelopmentMailSink.Host, DevelopmentMailSink.SmtpPort, DevelopmentMailSink.InboxUrl);
@@ -52,7 +51,8 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
         timeout.CancelAfter(StartTimeout);
         while (!_sink.HasExited && !timeout.IsCancellationRequested)
         {
-            if (await AnswersAsync(DevelopmentMailSink.SmtpPort, ct))
+            // SMTP opens before the web inbox: say where to read the mail once both answer.
+            if (await LoopbackPorts.AnswersAsync(DevelopmentMailSink.SmtpPort, ct) && await LoopbackPorts.AnswersAsync(DevelopmentMailSink.InboxPort, ct))
             {
                 logger.LogInformation("Mail goes to smtp4dev (pid {Pid}) on {Host}:{Port}: read it at {Inbox}",
                     _sink.Id, DevelopmentMailSink.Host, DevelopmentMailSink.SmtpPort, DevelopmentMailSink.InboxUrl);
@@ -64,7 +64,7 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
             logger.LogError("smtp4dev exited with code {Code} before port {Port} answered: mail is not delivered. Run 'dotnet tool restore' in {Root}, or set Pledg:Email:Smtp:Host",
                 _sink.ExitCode, DevelopmentMailSink.SmtpPort, root);
         else
-            logger.LogError("smtp4dev did not open port {Port} within {Timeout}: mail is not delivered until it does", DevelopmentMailSink.SmtpPort, StartTimeout);
+            logger.LogError("smtp4dev did not open ports {Port} and {InboxPort} within {Timeout}", DevelopmentMailSink.SmtpPort, DevelopmentMailSink.InboxPort, StartTimeout);
         return false;
     }
 
@@ -127,22 +127,6 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
     {
         _sink?.Dispose();
         base.Dispose();
-    }
-
-    private static async Task<bool> AnswersAsync(int port, CancellationToken ct)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
-            await client.ConnectAsync(DevelopmentMailSink.Host, port, timeout.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
-        {
-            return false;
-        }
     }
 
     /// <summary>The folder holding .config/dotnet-tools.json: above the build output for <c>dotnet run</c>, or the working directory.</summary>
