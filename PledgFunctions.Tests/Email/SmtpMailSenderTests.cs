@@ -64,6 +64,18 @@ public sealed class SmtpMailSenderTests : IAsyncLifetime
         Assert.Equal("auto-generated", received.Headers["Auto-Submitted"]);
     }
 
+    [Theory]
+    [InlineData("msg_01JDX4@pledg.local")]
+    [InlineData("msg_01JDX4")]
+    public async Task TheMessageIdIsWrittenExactlyAsGiven(string id)
+    {
+        var mail = Mail($"{Guid.NewGuid():N}@example.com") with { MessageId = id };
+        await Sender().SendAsync(mail, CancellationToken.None);
+
+        var received = await _sink.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == mail.To), Wait);
+        Assert.Equal($"<{id}>", received.Headers[HeaderId.MessageId]);
+    }
+
     [Fact]
     public async Task EveryAttemptOfAMessageCarriesTheSameMessageId()
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using PledgFunctions.Email;
 
@@ -20,7 +19,7 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
     {
         var email = options.Value.Email;
         if (!email.Enabled || !email.ResolveSmtp(environment.IsDevelopment()).IsDevelopmentSink) return;
-        if (await AnswersAsync(DevelopmentMailSink.SmtpPort, ct))
+        if (await LoopbackPorts.AnswersAsync(DevelopmentMailSink.SmtpPort, ct))
         {
             logger.LogInformation("Mail goes to the SMTP sink already listening on {Host}:{Port}; if it is smtp4dev, read it at {Inbox}",
                 DevelopmentMailSink.Host, DevelopmentMailSink.SmtpPort, DevelopmentMailSink.InboxUrl);
@@ -32,18 +31,28 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
             logger.LogError("No SMTP host is configured and .config/dotnet-tools.json was not found above {Directory}: mail is not delivered. Run from the repository, or set Pledg:Email:Smtp:Host", AppContext.BaseDirectory);
             return;
         }
-        // A tool not yet restored exits at once; restore it then (from the local package cache or the feed) and try once more.
-        if (!await StartAsync(root, ct) && await RestoreToolsAsync(root, ct)) await StartAsync(root, ct);
+        try
+        {
+            // A tool not yet restored exits at once; restore it then (from the local package cache or the feed) and try once more.
+            if (!await StartAsync(root, ct) && await RestoreToolsAsync(root, ct)) await StartAsync(root, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A failing BackgroundService stops the host: the service must run on without its inbox.
+            logger.LogError(e, "Could not start smtp4dev: mail is not delivered. Run 'dotnet tool restore' in {Root}, or set Pledg:Email:Smtp:Host", root);
+        }
     }
 
     private async Task<bool> StartAsync(string root, CancellationToken ct)
     {
         _sink?.Dispose();
         _sink = Launch(root);
-        var started = Stopwatch.StartNew();
-        while (!_sink.HasExited && started.Elapsed < StartTimeout)
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(StartTimeout);
+        while (!_sink.HasExited && !timeout.IsCancellationRequested)
         {
-            if (await AnswersAsync(DevelopmentMailSink.SmtpPort, ct))
+            // SMTP opens before the web inbox: say where to read the mail once both answer.
+            if (await LoopbackPorts.AnswersAsync(DevelopmentMailSink.SmtpPort, ct) && await LoopbackPorts.AnswersAsync(DevelopmentMailSink.InboxPort, ct))
             {
                 logger.LogInformation("Mail goes to smtp4dev (pid {Pid}) on {Host}:{Port}: read it at {Inbox}",
                     _sink.Id, DevelopmentMailSink.Host, DevelopmentMailSink.SmtpPort, DevelopmentMailSink.InboxUrl);
@@ -55,7 +64,7 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
             logger.LogError("smtp4dev exited with code {Code} before port {Port} answered: mail is not delivered. Run 'dotnet tool restore' in {Root}, or set Pledg:Email:Smtp:Host",
                 _sink.ExitCode, DevelopmentMailSink.SmtpPort, root);
         else
-            logger.LogError("smtp4dev did not open port {Port} within {Timeout}: mail is not delivered until it does", DevelopmentMailSink.SmtpPort, StartTimeout);
+            logger.LogError("smtp4dev did not open ports {Port} and {InboxPort} within {Timeout}", DevelopmentMailSink.SmtpPort, DevelopmentMailSink.InboxPort, StartTimeout);
         return false;
     }
 
@@ -118,22 +127,6 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
     {
         _sink?.Dispose();
         base.Dispose();
-    }
-
-    private static async Task<bool> AnswersAsync(int port, CancellationToken ct)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
-            await client.ConnectAsync(DevelopmentMailSink.Host, port, timeout.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
-        {
-            return false;
-        }
     }
 
     /// <summary>The folder holding .config/dotnet-tools.json: above the build output for <c>dotnet run</c>, or the working directory.</summary>
