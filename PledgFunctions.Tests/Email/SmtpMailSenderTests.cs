@@ -105,8 +105,9 @@ public sealed class SmtpMailSenderTests : IAsyncLifetime
     {
         var mail = Mail();
         _sink.FailTemporarily(true);
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => Sender().SendAsync(mail, CancellationToken.None));
-        Assert.Equal(451, (int)Assert.IsType<SmtpCommandException>(error).StatusCode);
+        // A deferral, not a rejection: the server is up and the message is tried again later.
+        var error = await Assert.ThrowsAsync<MailDeferredException>(() => Sender().SendAsync(mail, CancellationToken.None));
+        Assert.Equal(451, (int)Assert.IsType<SmtpCommandException>(error.InnerException).StatusCode);
 
         _sink.FailTemporarily(false);
         await Sender().SendAsync(mail, CancellationToken.None);

@@ -42,5 +42,9 @@ public interface IMailSender
     Task SendAsync(OutgoingMail mail, CancellationToken ct);
 }
 
+/// <summary>The SMTP server answered but deferred this message (a 4xx reply): try it again later; the
+/// server itself is up, so the next message may well go through.</summary>
+public sealed class MailDeferredException(string message, Exception? inner = null) : Exception(message, inner);
+
 /// <summary>The SMTP server refused the message for good (a 5xx reply).</summary>
 public sealed class MailRejectedException(string message, Exception? inner = null) : Exception(message, inner);

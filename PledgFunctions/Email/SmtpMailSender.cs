@@ -45,6 +45,11 @@ public sealed class SmtpMailSender(IOptions<PledgOptions> options, IHostEnvironm
                 mail.MessageId, Domain(mail.To), (int)e.StatusCode, e.ErrorCode);
             throw new MailRejectedException($"The SMTP server refused the message for good: {(int)e.StatusCode} ({e.ErrorCode}).", e);
         }
+        catch (SmtpCommandException e)
+        {
+            // 4xx: the server is up and answers, it only defers this message (a full mailbox, greylisting).
+            throw new MailDeferredException($"The SMTP server deferred the message: {(int)e.StatusCode} ({e.ErrorCode}).", e);
+        }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
             // Our bound, not the caller's cancellation: a slow server, to be retried like any timeout.

@@ -26,7 +26,7 @@ public sealed record LifecycleInput(string PurchaseId, TimeSpan WebhookFirstRetr
 /// (ETag-conditioned transactions); this code only follows what storage says.</item>
 /// <item>Before each reminder is due (durable timers), look again: the reminders of unpaid shares are sent.</item>
 /// <item>As they come (the pledge, each payment, the final state, each reminder), deliver the merchant's
-/// notifications (<see cref="NotifyMerchant"/>) and send the members' emails (<see cref="SendMessage"/>), each
+/// notifications (<see cref="NotifyMerchant"/>) and send the members' emails (<see cref="SendMessages"/>), each
 /// an activity with a retry policy of 24 h and more, in flight beside the rule: never awaited by a decision.</item>
 /// <item>Once final, stay a while for late nudges (a payment that lost the race to the deadline) so no
 /// authorization is left open, then wait for the deliveries still retrying.</item>
@@ -210,8 +210,9 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         {
             foreach (var eventId in view.EventsToDeliver.Where(_started.Add))
                 _inFlight.Add(NotifyAsync(context, input.PurchaseId, eventId, input.WebhookFirstRetry));
-            foreach (var rowKey in (view.MessagesToSend ?? []).Where(_started.Add))
-                _inFlight.Add(SendAsync(context, input.PurchaseId, rowKey, input.EmailFirstRetry ?? DefaultEmailFirstRetry));
+            // The messages one look found due go in one activity (one engine round trip for all of them).
+            if ((view.MessagesToSend ?? []).Where(_started.Add).ToList() is { Count: > 0 } due)
+                _inFlight.Add(SendAsync(context, input.PurchaseId, due, input.EmailFirstRetry ?? DefaultEmailFirstRetry));
         }
 
         public void Retry(IEnumerable<string> eventIds)
@@ -240,15 +241,15 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
     /// <summary>The same schedule as the webhooks' (first delay doubled, capped at an hour); the
     /// activity ends the retries itself a day after the message was due, or at once when the server
     /// refuses it for good.</summary>
-    private static async Task SendAsync(TaskOrchestrationContext context, string id, string rowKey, TimeSpan firstRetry)
+    private static async Task SendAsync(TaskOrchestrationContext context, string id, IReadOnlyList<string> rowKeys, TimeSpan firstRetry)
     {
         try
         {
-            await context.CallActivityAsync(nameof(SendMessage), new SendInput(id, rowKey), RetrySchedule.Policy(firstRetry));
+            await context.CallActivityAsync(nameof(SendMessages), new SendInput(id, rowKeys), RetrySchedule.Policy(firstRetry));
         }
         catch (TaskFailedException e) when (ActivityRetries.IsPermanent(e.FailureDetails))
         {
-            ReportPermanent(context, nameof(SendMessage), e);
+            ReportPermanent(context, nameof(SendMessages), e);
         }
     }
 

@@ -9,37 +9,67 @@ using PledgFunctions.Webhooks;
 
 namespace PledgFunctions.Messages;
 
-public sealed record SendInput(string PurchaseId, string RowKey);
+/// <param name="PurchaseId">The purchase, and its orchestration's instance id.</param>
+/// <param name="RowKeys">The messages one look of the orchestration found due, in the order scheduled.</param>
+public sealed record SendInput(string PurchaseId, IReadOnlyList<string> RowKeys);
 
-/// <summary>One attempt at one message: render it from the purchase (the link carries a page token,
-/// so it is never stored or logged), send it over SMTP with its stable <c>Message-ID</c>, record the
-/// attempt on the row. A transient failure throws, so the orchestration's retry policy tries again
-/// (<c>Pledg:Email:FirstRetryDelay</c>, doubled, capped at an hour); a day after the message was due,
-/// or at once when the server refuses it for good, the row ends <c>failed</c> and the activity returns,
-/// which ends the retries. A reminder whose share was paid or whose purchase ended meanwhile is
-/// cancelled instead of sent. Crash between the send and its record: sent once more, same Message-ID.</summary>
-public sealed class SendMessage(PurchaseTable purchases, IMailSender mail, IOptions<PledgOptions> options, TimeProvider time,
-    ILogger<SendMessage> logger) : TaskActivity<SendInput, string>
+/// <summary>One attempt at the messages one look found due: each rendered from the purchase (links
+/// carry page tokens, so they are never stored or logged), sent over SMTP with its stable
+/// <c>Message-ID</c>, and its attempt recorded on its row. One activity per look, not per message:
+/// each activity costs the engine a work-item message, a result and an episode, and shares the
+/// activity slots and queue with the deadlines (docs/benchmarks.md, "Messages").
+/// <list type="bullet">
+/// <item>Sent, or refused for good (5xx): recorded, done. A day after a message was due it is
+/// recorded failed, done.</item>
+/// <item>Deferred (4xx): recorded, and the next message is tried (the server is up).</item>
+/// <item>The server unreachable or slow: recorded on that message, the rest left for the retry
+/// (a server that hangs holds this slot for one timeout, not one per message).</item>
+/// <item>Any message still pending at the end throws, so the orchestration's retry policy
+/// (<c>Pledg:Email:FirstRetryDelay</c>, doubled, capped at an hour) tries the batch again.</item>
+/// </list>
+/// A reminder whose share was paid or whose purchase ended meanwhile is cancelled, not sent. A crash
+/// between a send and its record sends that message once more, with the same Message-ID.</summary>
+public sealed class SendMessages(PurchaseTable purchases, IMailSender mail, IOptions<PledgOptions> options, TimeProvider time,
+    ILogger<SendMessages> logger) : TaskActivity<SendInput, string>
 {
     public override Task<string> RunAsync(TaskActivityContext context, SendInput input) => SendAsync(input, CancellationToken.None);
 
     public async Task<string> SendAsync(SendInput input, CancellationToken ct)
     {
-        var message = await purchases.GetAsync<MessageEntity>(input.PurchaseId, input.RowKey, ct);
-        if (message is not { Status: MessageStatuses.Pending }) return message?.Status ?? "missing";
         if (await purchases.GetWithSharesAsync(input.PurchaseId, ct) is not { } found) return "missing";
+        var stillPending = 0;
+        var reachable = true;
+        foreach (var rowKey in input.RowKeys)
+        {
+            var message = await purchases.GetAsync<MessageEntity>(input.PurchaseId, rowKey, ct);
+            if (message is not { Status: MessageStatuses.Pending }) continue;
+            if (!reachable)
+            {
+                stillPending++;
+                continue;
+            }
+            var (status, serverUp) = await SendOneAsync(message, found, ct);
+            if (status == MessageStatuses.Pending) stillPending++;
+            reachable = serverUp;
+        }
+        if (stillPending > 0)
+            throw new MessageNotSentException($"{stillPending} message(s) of {input.PurchaseId} not sent yet; retried by the orchestration's policy");
+        return "done";
+    }
+
+    private async Task<(string Status, bool ServerUp)> SendOneAsync(MessageEntity message, PurchaseWithShares found, CancellationToken ct)
+    {
         var (purchase, shares) = (found.Purchase, found.Shares);
         var member = shares.FirstOrDefault(s => s.Index == message.ShareIndex);
-        if (member is null) return "missing";
-
+        if (member is null) return (MessageStatuses.Pending, true);
         if (message.Kind == MessageKinds.Reminder && (PurchaseStates.IsFinal(purchase.State) || member.State == PurchaseStates.Succeeded))
         {
             await RecordAsync(message, m => m.Status = MessageStatuses.Cancelled, ct);
-            return MessageStatuses.Cancelled;
+            return (MessageStatuses.Cancelled, true);
         }
 
         string? error = null;
-        var permanent = false;
+        var (permanent, serverUp) = (false, true);
         try
         {
             await mail.SendAsync(Render(message, purchase, shares, member), ct);
@@ -48,9 +78,13 @@ public sealed class SendMessage(PurchaseTable purchases, IMailSender mail, IOpti
         {
             (error, permanent) = (e.Message, true);
         }
+        catch (MailDeferredException e)
+        {
+            error = e.Message;
+        }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            error = $"{e.GetType().Name}: {e.Message}";
+            (error, serverUp) = ($"{e.GetType().Name}: {e.Message}", false);
         }
         PledgMetrics.MessageAttempt(message.Kind, sent: error is null);
 
@@ -68,8 +102,7 @@ public sealed class SendMessage(PurchaseTable purchases, IMailSender mail, IOpti
         if (givenUp)
             logger.LogWarning("Message {MessageId} ({Kind}) failed after {Attempts} attempts{Why}: {Error}", message.MessageId, message.Kind,
                 message.Attempts, permanent ? ", refused for good" : "", error);
-        if (status == MessageStatuses.Pending) throw new MessageNotSentException($"Message {message.MessageId} attempt {message.Attempts} failed: {error}");
-        return status;
+        return (status, serverUp);
     }
 
     /// <summary>The attempt's outcome on the row, re-read after a conflict (a look that planned or
@@ -87,9 +120,8 @@ public sealed class SendMessage(PurchaseTable purchases, IMailSender mail, IOpti
             catch (Exception e) when (StorageErrors.IsConflict(e))
             {
                 var again = await purchases.GetAsync<MessageEntity>(message.PartitionKey, message.RowKey, ct);
-                if (again is null) return;
+                if (again is not { Status: MessageStatuses.Pending }) return;
                 message = again;
-                if (message.Status != MessageStatuses.Pending) return;
             }
         }
     }
