@@ -26,11 +26,10 @@ public sealed record CheckoutView(
 {
     /// <summary>The organizer's money from the payments ledger: what their card paid, what the
     /// pledgers' payments have given back so far, and what other refunds (a failed or refunded
-    /// purchase) have.</summary>
-    private static DateTimeOffset? Sent(IReadOnlyList<MessageEntity> messages, int share, string kind) =>
-        messages.Where(m => m.ShareIndex == share && m.Kind == kind && m.SentAt is not null).Select(m => m.SentAt).Max();
-
-    public static CheckoutView From(PurchaseWithShares pw, IReadOnlyList<PaymentEntity> payments, IReadOnlyList<MessageEntity> messages, DateTimeOffset now)
+    /// purchase) have. <c>emailed</c>: whether the service emails this purchase's members (its
+    /// notifyPledgers, and email switched on), so the page says who was emailed and when reminded.</summary>
+    public static CheckoutView From(PurchaseWithShares pw, IReadOnlyList<PaymentEntity> payments, IReadOnlyList<MessageEntity> messages, bool emailed,
+        DateTimeOffset now)
     {
         var p = pw.Purchase;
         var effective = PurchaseRules.Effective(p, now);
@@ -43,8 +42,12 @@ public sealed record CheckoutView(
                 EmailedAt = Sent(messages, s.Index, MessageKinds.ShareRequest), LastRemindedAt = Sent(messages, s.Index, MessageKinds.Reminder),
             }).ToList(),
             Sum(PaymentEntity.Charge, _ => true), Sum(PaymentEntity.Refund, r => r.Reason == PaymentReasons.Reimbursement),
-            Sum(PaymentEntity.Refund, r => r.Reason != PaymentReasons.Reimbursement), p.NotifyPledgers);
+            Sum(PaymentEntity.Refund, r => r.Reason != PaymentReasons.Reimbursement), emailed);
     }
+
+    /// <summary>When the member was last sent a message of this kind, if ever.</summary>
+    private static DateTimeOffset? Sent(IReadOnlyList<MessageEntity> messages, int share, string kind) =>
+        messages.Where(m => m.ShareIndex == share && m.Kind == kind && m.SentAt is not null).Select(m => m.SentAt).Max();
 }
 
 /// <summary>A share as the organizer sees it; <c>shareUrl</c> is null on the organizer's own share.
