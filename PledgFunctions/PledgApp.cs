@@ -1,4 +1,5 @@
 using Scalar.AspNetCore;
+using PledgFunctions.Email;
 using PledgFunctions.Errors;
 using PledgFunctions.Checkout;
 using PledgFunctions.Engine;
@@ -35,6 +36,7 @@ public static class PledgApp
 
         builder.AddPledgServices();
         builder.Services.AddStandaloneEngine(builder.Configuration); // the Durable Task engine on Azure Storage, in this process
+        builder.Services.AddDevelopmentMailSink(); // starts smtp4dev for `dotnet run` when no SMTP host is configured
         builder.Services.AddSingleton<IDurableClientSource, DurableClientFromServices>(); // the client the standalone engine registers
 
         var app = builder.Build();
@@ -59,6 +61,7 @@ public static class PledgApp
         builder.Services.AddPurchases();
         builder.Services.AddPayments();        // sandbox gateway, charge flow, settlement of announced authorizations
         builder.Services.AddWebhooks();        // signed merchant notifications: the delivery activity, redelivery
+        builder.Services.AddEmail();           // messages to the organizer and the pledgers over SMTP
         builder.Services.ConfigureHttpJsonOptions(o => JsonBody.Configure(o.SerializerOptions));
         builder.Services.AddOpenApiDocument();
         return builder;

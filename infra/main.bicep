@@ -32,6 +32,28 @@ param merchantApiKey string
 @minLength(24)
 param merchantWebhookSecret string
 
+@description('Pledg:Email:Smtp:Host, the SMTP server the messages to organizers and pledgers go through. Empty: no message is sent (Pledg:Email:Enabled=false) rather than retried for a day against nothing.')
+param smtpHost string = ''
+
+@description('Pledg:Email:Smtp:Port: 587 with StartTls, 465 with Tls.')
+@minValue(1)
+@maxValue(65535)
+param smtpPort int = 587
+
+@description('Pledg:Email:Smtp:Security. None is not offered here: from Azure the server is across a network, and the credentials and page links would travel in clear.')
+@allowed(['StartTls', 'Tls'])
+param smtpSecurity string = 'StartTls'
+
+@description('Pledg:Email:Smtp:UserName; empty when the server takes mail without a login.')
+param smtpUserName string = ''
+
+@description('Pledg:Email:Smtp:Password; stored in Key Vault, never in app settings. Empty with an empty user name.')
+@secure()
+param smtpPassword string = ''
+
+@description('Pledg:Email:From, the sender of every message.')
+param emailFrom string = 'Pledg <no-reply@pledg.local>'
+
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS'])
 param storageSku string = 'Standard_LRS'
 
@@ -69,6 +91,7 @@ module keyVault 'modules/keyvault.bicep' = {
     keyVaultName: take('kv-${baseName}', 24)
     merchantApiKey: merchantApiKey
     merchantWebhookSecret: merchantWebhookSecret
+    smtpPassword: smtpPassword
     tags: tags
   }
 }
@@ -92,6 +115,14 @@ module functionApp 'modules/functionapp.bicep' = {
       Pledg__BootstrapMerchants__0__Name: merchantName
       Pledg__BootstrapMerchants__0__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.apiKeyUri})'
       Pledg__BootstrapMerchants__0__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.webhookSecretUri})'
+      Pledg__Email__Enabled: string(!empty(smtpHost))
+      Pledg__Email__Smtp__Host: smtpHost
+      Pledg__Email__Smtp__Port: string(smtpPort)
+      Pledg__Email__Smtp__Security: smtpSecurity
+      Pledg__Email__Smtp__UserName: smtpUserName
+      // No reference without a secret behind it: an unresolvable reference reaches the app as its literal text.
+      Pledg__Email__Smtp__Password: empty(smtpPassword) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.smtpSecretUri})'
+      Pledg__Email__From: emailFrom
     }
   }
 }

@@ -54,6 +54,19 @@ public static class BenchmarkCharts
                 new Series("target 1.3 × bare + app", [.. cost.Select(c => ((double)c.Pledgers, 1.3 * c.BareEngineCalls + c.AppOps))], Dashed: true, Dots: false),
             ]));
 
+        var messages = runs.SelectMany(r => r.MessagesCost).OrderBy(c => c.Pledgers).ToList();
+        if (messages.Count > 0)
+            await WriteAsync("messages-calls.svg", LineChart.Render("Calls per whole lifecycle, email on vs off (contract 1.2)", Subtitle(r => r.MessagesCost.Count > 0), "pledgers N", "calls per lifecycle",
+            [
+                // A colour per measure, email off dashed.
+                new Series("on: engine + app", [.. messages.Select(c => ((double)c.Pledgers, c.OnEngineCalls + c.OnAppOps))], Color: 0),
+                new Series("off: engine + app", [.. messages.Select(c => ((double)c.Pledgers, c.OffEngineCalls + c.OffAppOps))], Dashed: true, Color: 0),
+                new Series("on: engine work calls", [.. messages.Select(c => ((double)c.Pledgers, c.OnWorkCalls))], Color: 1),
+                new Series("off: engine work calls", [.. messages.Select(c => ((double)c.Pledgers, c.OffWorkCalls))], Dashed: true, Color: 1),
+                new Series("on: app", [.. messages.Select(c => ((double)c.Pledgers, c.OnAppOps))], Color: 2),
+                new Series("off: app", [.. messages.Select(c => ((double)c.Pledgers, c.OffAppOps))], Dashed: true, Color: 2),
+            ]));
+
         var lateness = runs.SelectMany(r => r.Lateness).Where(l => l.LatenessMs.Length > 0).ToList();
         if (lateness.Count > 0)
             await WriteAsync("deadline-lateness.svg", LineChart.Render("Deadline lateness, sorted", Subtitle(r => r.Lateness.Count > 0), "share of purchases FAILED (%)", "ms after the deadline",

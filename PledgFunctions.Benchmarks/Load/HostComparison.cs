@@ -66,6 +66,8 @@ public static class HostComparison
         {
             ["Pledg:PaymentWindow"] = window.ToString(),
             ["Pledg:RateLimits:Enabled"] = "false",
+            // As the standalone service here (InProcessService): no SMTP server, so no email.
+            ["Pledg:Email:Enabled"] = "false",
             // The webhook receiver is on loopback; Production refuses that by default (SSRF guard).
             ["Pledg:Webhooks:AllowPrivateNetworks"] = "true",
             ["Pledg:BootstrapMerchants:0:Name"] = "Bench Shop",

@@ -18,7 +18,9 @@ namespace PledgFunctions.Benchmarks.Load;
 /// it: the standalone Durable Task engine on Azurite behind its gRPC sidecar, rate limits off (the
 /// load would otherwise measure the limiter). Each instance has a task hub of its own, so several
 /// can share one Azurite and their engines' calls stay apart. Adds <c>GET /bench/noop</c>, which
-/// goes through the same middleware and does nothing: the HTTP and framework floor.</summary>
+/// goes through the same middleware and does nothing: the HTTP and framework floor. Email is off
+/// (<c>Pledg:Email:Enabled=false</c>, as in the tests) unless <c>settings</c> turn it on and point it
+/// at a server (<see cref="EmailTo"/>): with no SMTP host every send would fail and retry for a day.</summary>
 public sealed class InProcessService : IAsyncDisposable
 {
     public const string MerchantKey = "sk_bench_merchant_0123456789abcdef";
@@ -48,9 +50,21 @@ public sealed class InProcessService : IAsyncDisposable
 
     public DurableTaskClient Durable => Services.GetRequiredService<DurableTaskClient>();
 
-    public static async Task<InProcessService> StartAsync(Azurite azurite, TimeSpan paymentWindow, string taskHub = "BenchHub", Azurite? hubAzurite = null)
+    /// <summary>The settings that turn email on and send it to <paramref name="sink"/>, with each
+    /// reminder offset given (<c>Pledg:Email:Reminders:N</c>): the defaults, a day and 3 h before the
+    /// deadline, never fall inside a benchmark's payment window.</summary>
+    public static Dictionary<string, string?> EmailTo(SmtpSink sink, params TimeSpan[] reminders)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = sink.Settings();
+        settings["Pledg:Email:Enabled"] = "true";
+        for (var i = 0; i < reminders.Length; i++) settings[$"Pledg:Email:Reminders:{i}"] = reminders[i].ToString();
+        return settings;
+    }
+
+    public static async Task<InProcessService> StartAsync(Azurite azurite, TimeSpan paymentWindow, string taskHub = "BenchHub", Azurite? hubAzurite = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var configuration = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["TaskHubStorage"] = (hubAzurite ?? azurite).ConnectionString,
@@ -65,8 +79,11 @@ public sealed class InProcessService : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             // The engine's warnings (lease timeouts, duplicate messages under load) go to stderr, not into the report.
             ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
+            // Off unless asked (EmailTo): the contract's default is on, and with no SMTP host each send would fail and retry for a day.
+            ["Pledg:Email:Enabled"] = "false",
         };
-        var app = PledgApp.Build(["--environment", "Testing"], builder => builder.Configuration.AddInMemoryCollection(settings));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
+        var app = PledgApp.Build(["--environment", "Testing"], builder => builder.Configuration.AddInMemoryCollection(configuration));
         app.MapGet("/bench/noop", () => TypedResults.Ok());
         app.Urls.Clear();
         app.Urls.Add("http://127.0.0.1:0");

@@ -7,8 +7,8 @@ namespace PledgFunctions.Benchmarks.Load;
 /// Durable Task engine, then purchase creation at concurrency 1/16/64, full lifecycles with
 /// 0/1/5/20 pledgers (request latencies), lifecycles arriving at fixed rates (latency below
 /// saturation, with the machine's CPU use), the storage calls of whole lifecycles (the engine's
-/// included) beside a bare orchestration and the engines' idle cost, and deadline lateness over
-/// 200 purchases, each beside a baseline made in the same run. Only when asked: one start-orchestration
+/// included) beside a bare orchestration and the engines' idle cost, with email off and on (contract 1.2),
+/// and deadline lateness over 200 purchases (then pledged, with email off and with reminders on), each beside a baseline made in the same run. Only when asked: one start-orchestration
 /// call taken apart (<c>--only starts</c>), Azurite's own cost model (<c>--only azurite</c>) and the
 /// engine's own work at a lifecycle rate, to run beside another benchmark (<c>--only bare-paced --rates 3 --minutes 4</c>), and both
 /// hosts side by side, standalone and the built app under the Functions host (<c>--only hosts</c>). Prints Markdown (docs/benchmarks.md).</summary>

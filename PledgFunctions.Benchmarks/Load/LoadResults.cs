@@ -16,6 +16,7 @@ public sealed record LoadResults
     public List<EngineCostPoint> EngineCost { get; init; } = [];
     public double? IdleEngineCallsPerSecond { get; set; }
     public List<LatenessRun> Lateness { get; init; } = [];
+    public List<MessagesCostPoint> MessagesCost { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web) { WriteIndented = true };
 
@@ -32,6 +33,12 @@ public sealed record PacedPoint(string Host, double Rate, int Lifecycles, int Fa
 /// <summary>One N of EngineCost: calls per whole lifecycle with the idle polling removed.</summary>
 public sealed record EngineCostPoint(int Pledgers, int Lifecycles, double AppOps, double EngineCalls, double BareEngineCalls,
     double EventsOnlyBareEngineCalls, double EngineWorkCalls, double BareWorkCalls);
+
+/// <summary>One N of EngineCost's email-off and email-on twins (contract 1.2): per whole lifecycle,
+/// engine calls with the idle polling removed; activities = work-item queue sends.</summary>
+public sealed record MessagesCostPoint(int Pledgers, int Lifecycles, double EmailsSent, double OffAppOps, double OnAppOps,
+    double OffEngineCalls, double OnEngineCalls, double OffWorkCalls, double OnWorkCalls, double OffActivities, double OnActivities,
+    double OffControlSends, double OnControlSends, double OffInstanceWrites, double OnInstanceWrites);
 
 /// <summary>One lateness run: every FAILED purchase's storage Timestamp − deadline, sorted, in ms.</summary>
 public sealed record LatenessRun(string Label, int Purchases, double[] LatenessMs);

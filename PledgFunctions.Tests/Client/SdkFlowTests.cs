@@ -1,3 +1,4 @@
+using PledgFunctions.Client;
 using PledgFunctions.Client.Generated.Models;
 using PledgFunctions.Tests.Infrastructure;
 
@@ -72,7 +73,9 @@ public sealed class SdkFlowTests(ServiceFixture fixture) : IClassFixture<Service
         var pledged = await _sdk.PledgeAsync(purchase, []);
         Assert.Equal("SUCCESSFULL", pledged.State);
         var events = await _sdk.EventsAsync(purchase.Id!);
-        Assert.Equal("purchase.succeeded", Assert.Single(events.Items!).Type);
+        // The pledge is announced too (purchase.pledged, contract 1.2), in the same transaction.
+        Assert.Equal(2, events.Items!.Count);
+        Assert.Single(events.Items!, e => e.Type == PledgWebhooks.EventTypes.PurchaseSucceeded);
     }
 
     [Fact]

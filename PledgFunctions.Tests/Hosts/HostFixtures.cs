@@ -10,6 +10,7 @@ public abstract class HostFixture : IAsyncLifetime
     public Azurite Azurite { get; private set; } = null!;
     public IServiceUnderTest Service { get; private set; } = null!;
     public WebhookReceiver Receiver { get; private set; } = null!;
+    public SmtpSink Smtp { get; private set; } = null!;
 
     /// <summary>Why the host could not be had (the class's tests then skip or, strict, fail with it).</summary>
     public Exception? Missing { get; private set; }
@@ -39,7 +40,9 @@ public abstract class HostFixture : IAsyncLifetime
         }
         Azurite = await Azurite.StartNewAsync();
         Receiver = await WebhookReceiver.StartNewAsync();
-        var settings = new Dictionary<string, string?>();
+        Smtp = await SmtpSink.StartNewAsync();
+        var settings = Smtp.Settings();
+        settings["Pledg:Email:Enabled"] = "true";
         Configure(settings);
         Service = await StartServiceAsync(Azurite, settings);
     }
@@ -51,6 +54,7 @@ public abstract class HostFixture : IAsyncLifetime
     {
         if (Service is IAsyncDisposable service) await service.DisposeAsync();
         if (Receiver is not null) await Receiver.DisposeAsync();
+        if (Smtp is not null) await Smtp.DisposeAsync();
         if (Azurite is not null) await Azurite.DisposeAsync();
     }
 }

@@ -93,6 +93,28 @@ public abstract class HostFlows(HostFixture fixture)
     }
 
     [SkippableFact]
+    public async Task TheMembersAreEmailedAndTheMerchantSeesEachMessageAndEvent()
+    {
+        var receiver = fixture.Receiver;
+        var purchase = await TestPurchases.CreateAsync(Service.Client(), TestPurchases.Body(amount: 8_000, notificationUrl: receiver.Url));
+        var id = Events.Id(purchase);
+        var pledge = await (await RetryingUnavailableAsync(() => PledgeAsync(Service.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(1))))
+            .AssertOkAsync();
+        var pledger = pledge.GetProperty("shares")[1].GetProperty("email").GetString()!;
+        var request = await fixture.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(b => b.Address == pledger), Patience);
+        Assert.Contains(pledge.GetProperty("shares")[1].GetProperty("shareUrl").GetString()!, request.TextBody, StringComparison.Ordinal);
+        await (await RetryingUnavailableAsync(() => PayAsync(Service.Client(null), ShareToken(pledge, 1)))).AssertOkAsync();
+
+        var messages = await Eventually.ReturnsAsync(
+            async () => (await (await Service.Client().GetAsync($"/api/purchases/{id}/messages")).AssertOkAsync()).GetProperty("items").EnumerateArray().ToArray(),
+            m => m.Count(x => x.GetProperty("status").GetString() == "sent") == 4, Patience, "share request, receipt and two succeeded sent");
+        Assert.Equal(["share_request", "receipt", "reminder", "reminder", "succeeded", "succeeded"], messages.Select(m => m.GetProperty("kind").GetString()));
+        Assert.Equal($"{messages[0].GetProperty("id").GetString()}@pledg.local", request.MessageId);
+        var received = await Events.WaitForReceivedAsync(receiver, id, count: 3);
+        Assert.Equal(["purchase.pledged", "purchase.succeeded", "share.paid"], received.Select(r => r.Type).Distinct().Order());
+    }
+
+    [SkippableFact]
     public async Task AReplayedIdempotencyKeyReturnsTheFirstAnswerAndCreatesNothing()
     {
         var key = "flow-" + Guid.NewGuid().ToString("N");

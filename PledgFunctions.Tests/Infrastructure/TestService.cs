@@ -37,6 +37,8 @@ public sealed class TestService : IServiceUnderTest, IAsyncDisposable
         ["Pledg:BootstrapMerchants:1:ApiKey"] = OtherMerchantKey,
         ["Pledg:BootstrapMerchants:1:WebhookSecret"] = "whsec_test_merchant_b_0123456789",
         ["Logging:LogLevel:Default"] = "Warning",
+        // No mail server in most tests: those about messages point the service at an SmtpSink and turn this on.
+        ["Pledg:Email:Enabled"] = "false",
     };
 
     public static async Task<TestService> StartAsync(Azurite azurite, Action<Dictionary<string, string?>>? settings = null,

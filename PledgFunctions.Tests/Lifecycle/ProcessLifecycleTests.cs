@@ -82,11 +82,13 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IAsyncLife
         Assert.All(final, p => Assert.Equal(paid.Contains(p.PartitionKey) ? PurchaseStates.Succeeded : PurchaseStates.Failed, p.State));
         foreach (var id in ids)
         {
-            // One final write: exactly one outbox event per purchase, with the one completion time.
+            // One final write: exactly one final outbox event per purchase (a paid one also has its
+            // purchase.pledged and share.paid, each written once with the change it announces).
             var events = new List<EventEntity>();
             await foreach (var e in Purchases.QueryAsync<EventEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {"event-"} and RowKey lt {"event."}")))
                 events.Add(e);
-            Assert.Single(events);
+            Assert.Single(events, e => e.Type is "purchase.succeeded" or "purchase.failed");
+            Assert.Equal(paid.Contains(id) ? ["purchase.pledged", "share.paid"] : [], events.Select(e => e.Type).Where(t => t is "purchase.pledged" or "share.paid").Order());
         }
         output.WriteLine($"{ids.Count} purchases over two processes: {paid.Count} SUCCESSFULL, {ids.Count - paid.Count} FAILED, one event each");
     }

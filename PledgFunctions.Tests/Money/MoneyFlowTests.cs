@@ -108,6 +108,6 @@ public sealed class MoneyFlowTests(ServiceFixture fixture) : IClassFixture<Servi
             await foreach (var e in table.QueryPartitionAsync<EventEntity>(id, EventEntity.RowPrefix, default)) found.Add(e.Type);
             return found;
         }, t => t.Contains("purchase.refunded"), Soon, "purchase.refunded in the outbox");
-        Assert.Equal(["purchase.refunded", "purchase.succeeded"], types.Order());
+        Assert.Equal(["purchase.pledged", "purchase.refunded", "purchase.succeeded"], types.Order());
     }
 }

@@ -17,6 +17,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Azurite Azurite { get; private set; } = null!;
     public TestService Service { get; private set; } = null!;
     public TestService ShortWindowService { get; private set; } = null!;
+    /// <summary>Where <see cref="Service"/> emails the members: the organizer's page says who was emailed.</summary>
+    public SmtpSink Smtp { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -24,7 +26,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         Azurite = await Azurite.StartNewAsync();
         var browser = Requires.HasChromium ? LaunchAsync() : Task.FromResult<IBrowser?>(null);
         // One after the other: two first initializations racing on the same tables prove nothing here.
-        Service = await TestService.StartAsync(Azurite, s => s["Pledg:BootstrapMerchants:0:Name"] = MerchantName);
+        Smtp = await SmtpSink.StartNewAsync();
+        Service = await TestService.StartAsync(Azurite, s =>
+        {
+            s["Pledg:BootstrapMerchants:0:Name"] = MerchantName;
+            foreach (var (key, value) in Smtp.Settings()) s[key] = value;
+            s["Pledg:Email:Enabled"] = "true";
+        });
         ShortWindowService = await TestService.StartAsync(Azurite, s =>
         {
             s["Pledg:BootstrapMerchants:0:Name"] = MerchantName;
@@ -75,6 +83,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
         await ShortWindowService.DisposeAsync();
         await Service.DisposeAsync();
+        await Smtp.DisposeAsync();
         await Azurite.DisposeAsync();
     }
 }

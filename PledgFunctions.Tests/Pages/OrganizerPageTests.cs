@@ -38,6 +38,9 @@ public sealed class OrganizerPageTests(BrowserFixture fixture)
         await Expect(page.Locator("#share-0 .badge")).ToHaveTextAsync("Paid");
         await Expect(page.Locator("#share-2 .link-input")).ToHaveValueAsync(new Regex("/pay/share/"));
         await Expect(page.Locator(".countdown").First).ToHaveTextAsync(new Regex(@"^(2 d|1 d 23 h)$"));
+        // Pledg emails each pledger their link; the page says so once it has gone (it keeps reading the purchase).
+        await Expect(page.Locator("#share-1 .emailed")).ToHaveTextAsync(new Regex("^Emailed "), new() { Timeout = 30_000 });
+        await Expect(page.Locator("#share-0 .emailed")).ToHaveCountAsync(0);
 
         var checkout = await ReadCheckoutAsync(purchase);
         Assert.True(checkout.GetProperty("pledged").GetBoolean());

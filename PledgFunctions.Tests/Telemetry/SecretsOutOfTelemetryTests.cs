@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,8 @@ namespace PledgFunctions.Tests.Telemetry;
 /// Trace: no page token, API key or card number in any log line, span or metric tag.</summary>
 public sealed class SecretsOutOfTelemetryTests
 {
+    private static string Email(JsonElement pledge, int share) => pledge.GetProperty("shares")[share].GetProperty("email").GetString()!;
+
     private const string CardNumber = "4242424242424242";
 
     [Fact]
@@ -21,9 +24,13 @@ public sealed class SecretsOutOfTelemetryTests
     {
         using var capture = new TelemetryCapture();
         await using var azurite = await Azurite.StartNewAsync();
+        // Emails carry page links: none of their bodies may reach a log either, a refused one's included.
+        await using var smtp = await SmtpSink.StartNewAsync();
         await using var service = await TestService.StartAsync(azurite,
             s =>
             {
+                foreach (var (key, value) in smtp.Settings()) s[key] = value;
+                s["Pledg:Email:Enabled"] = "true";
                 s["Logging:LogLevel:Default"] = "Trace";
                 s["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace";
                 s["Logging:LogLevel:Azure"] = "Trace";
@@ -39,10 +46,17 @@ public sealed class SecretsOutOfTelemetryTests
         var purchase = await TestPurchases.CreateAsync(service.Client());
         var organizerToken = TestPurchases.OrganizerToken(purchase);
         Assert.Equal(HttpStatusCode.OK, (await page.GetAsync($"/pay/{organizerToken}")).StatusCode);
-        var pledge = await (await PledgeAsync(page, organizerToken, Pledgers(2))).AssertOkAsync();
+        var pledgers = Pledgers(2);
+        var refused = JsonSerializer.SerializeToElement(pledgers[1]).GetProperty("email").GetString()!;
+        smtp.RejectPermanently(refused);
+        var pledge = await (await PledgeAsync(page, organizerToken, pledgers)).AssertOkAsync();
         var shareToken = ShareToken(pledge, 1);
         Assert.Equal(HttpStatusCode.OK, (await page.GetAsync($"/pay/share/{shareToken}")).StatusCode);
         await (await PayAsync(page, shareToken)).AssertOkAsync();
+        var mail = await smtp.WaitForAsync(m => m.To.Mailboxes.Any(b => b.Address == Email(pledge, 1)), TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => Task.FromResult(capture.Logs.Any(l => l.Text.Contains("refused for good", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(30), "the refused message logged");
+        var bodyLines = mail.TextBody!.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.Length > 20).ToArray();
         Assert.Equal(HttpStatusCode.NotFound, (await page.GetAsync($"/pay/share/{shareToken}/no-such-page")).StatusCode);
 
         // A row the code cannot read (its stored cart is not JSON): the organizer's page answers 500.
@@ -58,7 +72,7 @@ public sealed class SecretsOutOfTelemetryTests
         await (await page.GetAsync($"/api/checkout/{organizerToken}")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "storage_unavailable");
         await (await PayAsync(page, shareToken)).AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "storage_unavailable");
 
-        string[] secrets = [organizerToken, shareToken, failingToken, TestService.MerchantKey, CardNumber];
+        string[] secrets = [organizerToken, shareToken, failingToken, TestService.MerchantKey, CardNumber, mail.Subject!, .. bodyLines];
         var everything = capture.Everything().ToList();
         Assert.Contains(everything, e => e.Text.Contains("Unhandled error", StringComparison.Ordinal));
         Assert.Contains(everything, e => e.Text.Contains("Storage unavailable", StringComparison.Ordinal));

@@ -125,6 +125,8 @@ public sealed class WebhookTwoProcessTests(ITestOutputHelper output) : IAsyncLif
                     await (await TestCheckout.RetryingUnavailableAsync(() => TestCheckout.PledgeAsync(other.Client(null), TestPurchases.OrganizerToken(purchase), TestCheckout.Pledgers(0)))).AssertOkAsync();
                 return Events.Id(purchase);
             }));
+            // A pledged purchase also announces its pledge (purchase.pledged): two events each.
+            var expected = ids.Length + ids.Where((_, i) => i % 4 >= 2).Count();
 
             var table = new TableServiceClient(_azurite.ConnectionString).GetTableClient("Purchases");
             try
@@ -133,7 +135,7 @@ public sealed class WebhookTwoProcessTests(ITestOutputHelper output) : IAsyncLif
                 {
                     var delivered = 0;
                     await foreach (var _ in table.QueryAsync<EventEntity>(TableClient.CreateQueryFilter($"Status eq {EventEntity.Delivered}"))) delivered++;
-                    return delivered == ids.Length;
+                    return delivered == expected;
                 }, Events.Patience, "every event delivered");
             }
             catch (TimeoutException)
@@ -157,8 +159,8 @@ public sealed class WebhookTwoProcessTests(ITestOutputHelper output) : IAsyncLif
 
             var received = receiver.Received;
             var byEvent = received.GroupBy(r => r.EventId).ToList();
-            Assert.Equal(ids.Length, byEvent.Count);
-            Assert.Equal(ids.Order(), byEvent.Select(g => Assert.Single(g.Select(r => r.PurchaseId).Distinct())).Order());
+            Assert.Equal(expected, byEvent.Count);
+            Assert.Equal(ids.Order(), byEvent.Select(g => Assert.Single(g.Select(r => r.PurchaseId).Distinct())).Distinct().Order());
             Assert.All(received, r => Assert.True(r.SignatureVerifies(TestService.MerchantSecret)));
             output.WriteLine($"{ids.Length} purchases over two processes: {received.Count} POSTs for {byEvent.Count} distinct event ids " +
                              $"({byEvent.Count(g => g.Count() > 1)} received more than once, {failFirst.Count(f => f.Value)} of them failed their first POST on purpose)");

@@ -15,13 +15,21 @@ public sealed class WebhookDeliveryTests(WebhookFixture fixture, ITestOutputHelp
         await TestPurchases.CreateAsync(Service.Client(), TestPurchases.Body(notificationUrl: receiver.Url));
 
     /// <summary>Exactly one event (one id, one row) for the purchase, delivered, signed, with the purchase's final state.</summary>
-    private async Task<ReceivedWebhook> AssertOneSignedEventAsync(WebhookReceiver receiver, string purchaseId, string type, string state)
+    private Task<ReceivedWebhook> AssertOneSignedEventAsync(WebhookReceiver receiver, string purchaseId, string type, string state) =>
+        AssertSignedEventAsync(receiver, purchaseId, type, state, [type]);
+
+    /// <summary>The purchase's events are exactly <paramref name="types"/> (in the order created), each
+    /// delivered under one id; the one of <paramref name="type"/> is signed and shows the final state.</summary>
+    private async Task<ReceivedWebhook> AssertSignedEventAsync(WebhookReceiver receiver, string purchaseId, string type, string state, string[] types)
     {
-        var listed = await Events.WaitForStatusAsync(Service.Client(), purchaseId, "delivered");
+        var listed = await Eventually.ReturnsAsync(() => Events.ListAsync(Service.Client(), purchaseId),
+            events => events.Length == types.Length && events.All(e => e.GetProperty("status").GetString() == "delivered"), Events.Patience, "every event delivered");
+        Assert.Equal(types, listed.OrderBy(e => e.GetProperty("createdAt").GetDateTimeOffset()).ThenBy(e => Array.IndexOf(types, e.GetProperty("type").GetString()))
+            .Select(e => e.GetProperty("type").GetString()));
         var received = receiver.ReceivedFor(purchaseId);
-        var only = Assert.Single(listed);
-        Assert.Single(received.Select(r => r.EventId).Distinct());
-        var first = received[0];
+        Assert.Equal(types.Length, received.Select(r => r.EventId).Distinct().Count());
+        var only = listed.Single(e => e.GetProperty("type").GetString() == type);
+        var first = received.First(r => r.Type == type);
         Assert.Equal(only.GetProperty("id").GetString(), first.EventId);
         Assert.StartsWith("evt_", first.EventId);
         Assert.Equal(type, first.Type);
@@ -37,28 +45,35 @@ public sealed class WebhookDeliveryTests(WebhookFixture fixture, ITestOutputHelp
     }
 
     [Fact]
-    public async Task PayingTheLastShareSendsOneSignedSucceededEvent()
+    public async Task ThePledgeEachPaymentAndTheLastShareEachSendOneSignedEvent()
     {
         await using var receiver = await WebhookReceiver.StartNewAsync();
         var purchase = await CreateAsync(receiver);
         var pledge = await (await PledgeAsync(Service.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(2))).AssertOkAsync();
         await (await PayAsync(Service.Client(null), ShareToken(pledge, 1))).AssertOkAsync();
-        Assert.Empty(receiver.Received);
+        // Since 1.2 the pledge and each payment are announced as they happen, the purchase still open.
+        var early = await Events.WaitForReceivedAsync(receiver, Events.Id(purchase), count: 2);
+        Assert.Equal(["purchase.pledged", "share.paid"], early.Select(r => r.Type).Order());
+        Assert.All(early, r => Assert.Equal("INITIALIZED", r.PurchaseState));
+        var paid = JsonDocument.Parse(early.Single(r => r.Type == "share.paid").RawBody).RootElement.GetProperty("share");
+        Assert.Equal(pledge.GetProperty("shares")[1].GetProperty("email").GetString(), paid.GetProperty("email").GetString());
+        Assert.Equal(4000, paid.GetProperty("amount").GetInt64());
 
         await (await PayAsync(Service.Client(null), ShareToken(pledge, 2))).AssertOkAsync();
 
-        await AssertOneSignedEventAsync(receiver, Events.Id(purchase), "purchase.succeeded", "SUCCESSFULL");
+        await AssertSignedEventAsync(receiver, Events.Id(purchase), "purchase.succeeded", "SUCCESSFULL",
+            ["purchase.pledged", "share.paid", "share.paid", "purchase.succeeded"]);
     }
 
     [Fact]
-    public async Task PledgingWithNoPledgersSendsOneSignedSucceededEvent()
+    public async Task PledgingWithNoPledgersSendsThePledgedAndOneSignedSucceededEvent()
     {
         await using var receiver = await WebhookReceiver.StartNewAsync();
         var purchase = await CreateAsync(receiver);
 
         await (await PledgeAsync(Service.Client(null), TestPurchases.OrganizerToken(purchase), Pledgers(0))).AssertOkAsync();
 
-        await AssertOneSignedEventAsync(receiver, Events.Id(purchase), "purchase.succeeded", "SUCCESSFULL");
+        await AssertSignedEventAsync(receiver, Events.Id(purchase), "purchase.succeeded", "SUCCESSFULL", ["purchase.pledged", "purchase.succeeded"]);
     }
 
     [Fact]

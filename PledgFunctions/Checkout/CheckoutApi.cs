@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using PledgFunctions.Errors;
+using PledgFunctions.Hosting;
 using PledgFunctions.Lifecycle;
+using PledgFunctions.Messages;
 using PledgFunctions.OpenApi;
 using PledgFunctions.Money;
 using PledgFunctions.Storage;
@@ -27,14 +30,18 @@ public static class CheckoutApi
     }
 
     public static async Task<Results<Ok<CheckoutView>, ProblemHttpResult>> GetAsync(
-        string organizerToken, PurchaseTable purchases, DeadlineEnforcer deadlines, PaymentsLedger ledger, TimeProvider time, CancellationToken ct)
+        string organizerToken, PurchaseTable purchases, DeadlineEnforcer deadlines, PaymentsLedger ledger, MessageBook messages,
+        IOptions<PledgOptions> options, TimeProvider time, CancellationToken ct)
     {
         var found = await FindAsync(organizerToken, purchases, ct);
         if (found is null) return ApiProblem.NotFound("checkout");
         // Overdue and not yet written FAILED: write it before showing it (see DeadlineEnforcer).
         if (PurchaseRules.IsOverdue(found.Purchase, time.GetUtcNow())) found = await deadlines.ReadAsync(found.Purchase.PartitionKey, ct) ?? found;
-        var payments = found.Purchase.PledgedAt is null ? [] : await ledger.ListAsync(found.Purchase.PartitionKey, ct);
-        return TypedResults.Ok(CheckoutView.From(found, payments, time.GetUtcNow()));
+        var pledged = found.Purchase.PledgedAt is not null;
+        var payments = pledged ? ledger.ListAsync(found.Purchase.PartitionKey, ct) : Task.FromResult<IReadOnlyList<PaymentEntity>>([]);
+        var emailed = found.Purchase.NotifyPledgers && options.Value.Email.Enabled;
+        var sent = pledged && emailed ? messages.ListAsync(found.Purchase.PartitionKey, ct) : Task.FromResult(new List<MessageEntity>());
+        return TypedResults.Ok(CheckoutView.From(found, await payments, await sent, emailed, time.GetUtcNow()));
     }
 
     /// <summary>One range read of the token's partition; the token must match the stored one.</summary>

@@ -110,6 +110,7 @@ public static class Pledge
                 Amount = purchase.Amount, Outcome = ChargeEntity.Committed, CardBrand = card.Brand, CardLast4 = card.Last4, DecidedAt = now,
             }));
             actions.Add(PaymentsLedger.ChargeRow(purchase, shares[0], PaymentReasons.Pledge, chargeId, now));
+            Transitions.AddPledged(purchase, actions, now);
             var change = Transitions.WithEvent(purchase, actions, now);
             try
             {

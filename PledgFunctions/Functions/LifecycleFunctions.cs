@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using PledgFunctions.Lifecycle;
+using PledgFunctions.Messages;
 using PledgFunctions.Webhooks;
 
 namespace PledgFunctions.Functions;
@@ -8,7 +9,7 @@ namespace PledgFunctions.Functions;
 /// <summary>The orchestrations and activities as the Functions host sees them: one function per
 /// class, named after it, calling the very classes the standalone engine runs (no source generator
 /// is served here, so the wrappers are written by hand).</summary>
-public sealed class LifecycleFunctions(ObservePurchase observe, FailPurchaseAtDeadline failAtDeadline, NotifyMerchant notify, ReopenEvent reopen,
+public sealed class LifecycleFunctions(ObservePurchase observe, FailPurchaseAtDeadline failAtDeadline, NotifyMerchant notify, SendMessages send, ReopenEvent reopen,
     SettleMoney settleMoney)
 {
     [Function(nameof(PurchaseLifecycle))]
@@ -36,6 +37,9 @@ public sealed class LifecycleFunctions(ObservePurchase observe, FailPurchaseAtDe
 
     [Function(nameof(NotifyMerchant))]
     public Task<string> NotifyMerchant([ActivityTrigger] NotifyInput input, CancellationToken ct) => notify.DeliverAsync(input, ct);
+
+    [Function(nameof(SendMessages))]
+    public Task<string> SendMessages([ActivityTrigger] SendInput input, CancellationToken ct) => send.SendAsync(input, ct);
 
     [Function(nameof(ReopenEvent))]
     public Task<string> ReopenEvent([ActivityTrigger] ReopenInput input, CancellationToken ct) => reopen.ReopenAsync(input, ct);

@@ -36,6 +36,10 @@ public sealed class PurchasesFunctions(FunctionEndpoints endpoints)
     public Task<IResult> RefundPurchase([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/purchases/{id}/refund")] HttpRequest req,
         [DurableClient] DurableTaskClient client) => endpoints.RunAsync(req, nameof(RefundPurchase), client);
 
+    [Function(nameof(ListMessages))]
+    public Task<IResult> ListMessages([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/purchases/{id}/messages")] HttpRequest req) =>
+        endpoints.RunAsync(req, nameof(ListMessages));
+
     [Function(nameof(ListPayments))]
     public Task<IResult> ListPayments([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/purchases/{id}/payments")] HttpRequest req) =>
         endpoints.RunAsync(req, nameof(ListPayments));

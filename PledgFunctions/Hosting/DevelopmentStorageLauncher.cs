@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using PledgFunctions.Storage;
 
 namespace PledgFunctions.Hosting;
@@ -20,7 +19,7 @@ internal sealed class DevelopmentStorageLauncher(StorageClients storage, ILogger
         if (!storage.IsDevelopmentStorage) return;
         var missing = new List<(string Service, int Port)>();
         foreach (var service in Services)
-            if (!await AnswersAsync(service.Port, ct)) missing.Add(service);
+            if (!await LoopbackPorts.AnswersAsync(service.Port, ct)) missing.Add(service);
         if (missing.Count == 0) return;
         var root = FindRepositoryRoot();
         var dist = root is null ? null : Path.Combine(root, "node_modules", "azurite", "dist", "src");
@@ -87,24 +86,8 @@ internal sealed class DevelopmentStorageLauncher(StorageClients storage, ILogger
     private static async Task<bool> AllAnswerAsync(IEnumerable<(string Service, int Port)> services, CancellationToken ct)
     {
         foreach (var (_, port) in services)
-            if (!await AnswersAsync(port, ct)) return false;
+            if (!await LoopbackPorts.AnswersAsync(port, ct)) return false;
         return true;
-    }
-
-    private static async Task<bool> AnswersAsync(int port, CancellationToken ct)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
-            await client.ConnectAsync("127.0.0.1", port, timeout.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
-        {
-            return false;
-        }
     }
 
     /// <summary>The folder holding package.json: above the build output for <c>dotnet run</c>, or the working directory.</summary>

@@ -1,3 +1,4 @@
+using PledgFunctions.Email;
 using Microsoft.Extensions.Options;
 
 namespace PledgFunctions.Hosting;
@@ -33,6 +34,7 @@ internal sealed class PledgOptionsValidator : IValidateOptions<PledgOptions>
         if (options.History.KeepFinishedFor <= TimeSpan.Zero) failures.Add("Pledg:History:KeepFinishedFor must be positive.");
         if (options.History.PurgeEvery <= TimeSpan.Zero) failures.Add("Pledg:History:PurgeEvery must be positive.");
         if (options.Recovery.SweepEvery <= TimeSpan.Zero) failures.Add("Pledg:Recovery:SweepEvery must be positive.");
+        failures.AddRange(EmailOptionsValidation.Failures(options.Email));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -20,6 +20,8 @@ public sealed class PledgOptions
     public HistoryOptions History { get; set; } = new();
 
     public RecoveryOptions Recovery { get; set; } = new();
+
+    public Email.EmailOptions Email { get; set; } = new();
 }
 
 public sealed class BootstrapMerchantOptions

@@ -18,6 +18,8 @@ public static class LifecycleServices
         services.AddSingleton<ObservePurchase>();
         services.AddSingleton<FailPurchaseAtDeadline>();
         services.AddSingleton<NotifyMerchant>();
+        services.AddSingleton<Messages.MessageBook>();
+        services.AddSingleton<Messages.SendMessages>();
         services.AddSingleton<SettleMoney>();
         services.AddSingleton<FinishedInstancePurge>();
         services.AddSingleton<StrandedMoneySweep>(); // holds no client: each run is given one
@@ -35,6 +37,7 @@ public static class LifecycleServices
         tasks.AddActivity<ObservePurchase>();
         tasks.AddActivity<FailPurchaseAtDeadline>();
         tasks.AddActivity<NotifyMerchant>();
+        tasks.AddActivity<Messages.SendMessages>();
         tasks.AddActivity<ReopenEvent>();
         tasks.AddActivity<SettleMoney>();
     }

@@ -24,7 +24,7 @@ public sealed class LifecycleSignals(IDurableClientSource source, StartedInstanc
     public async Task StartAsync(string purchaseId, DateTimeOffset deadline, CancellationToken ct)
     {
         await engine.WaitAsync(ct);
-        var input = new LifecycleInput(purchaseId, options.Value.Webhooks.FirstRetryDelay, deadline);
+        var input = new LifecycleInput(purchaseId, options.Value.Webhooks.FirstRetryDelay, deadline, EmailFirstRetry: options.Value.Email.FirstRetryDelay);
         try
         {
             await ScheduleAsync(input, [.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses], ct);

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using PledgFunctions.Messages;
 using PledgFunctions.Storage;
 using PledgFunctions.Telemetry;
 using PledgFunctions.Webhooks;
@@ -12,8 +13,9 @@ namespace PledgFunctions.Lifecycle;
 /// for instances started before it existed.</param>
 /// <param name="Pending">The changes the generation before this one was still following (it
 /// continued as new to keep its history short).</param>
+/// <param name="EmailFirstRetry">The first delay of the email retry policy (null in instances started before 1.2: 30 s).</param>
 public sealed record LifecycleInput(string PurchaseId, TimeSpan WebhookFirstRetry, DateTimeOffset? Deadline = null,
-    IReadOnlyList<PendingChange>? Pending = null);
+    IReadOnlyList<PendingChange>? Pending = null, TimeSpan? EmailFirstRetry = null);
 
 /// <summary>The life of one purchase, as the rule it is (instance id = purchase id):
 /// <list type="number">
@@ -22,9 +24,12 @@ public sealed record LifecycleInput(string PurchaseId, TimeSpan WebhookFirstRetr
 /// <item>At the deadline, fail it (<see cref="FailPurchaseAtDeadline"/>); after a nudge, look at storage
 /// (<see cref="ObservePurchase"/>), which also settles card authorizations. Storage decides every race
 /// (ETag-conditioned transactions); this code only follows what storage says.</item>
-/// <item>Once final, deliver the merchant's notification (<see cref="NotifyMerchant"/>) with a retry
-/// policy of 24 h and more, and stay a while for late nudges (a payment that lost the race to the deadline) so no authorization
-/// is left open.</item>
+/// <item>Before each reminder is due (durable timers), look again: the reminders of unpaid shares are sent.</item>
+/// <item>As they come (the pledge, each payment, the final state, each reminder), deliver the merchant's
+/// notifications (<see cref="NotifyMerchant"/>) and send the members' emails (<see cref="SendMessages"/>), each
+/// an activity with a retry policy of 24 h and more, in flight beside the rule: never awaited by a decision.</item>
+/// <item>Once final, stay a while for late nudges (a payment that lost the race to the deadline) so no
+/// authorization is left open, then wait for the deliveries still retrying.</item>
 /// </list>
 /// Deterministic: time from the context only, every effect in an activity.</summary>
 public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
@@ -67,39 +72,42 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         // pay or cancel nudged in that window is only seen by this first look, which also settles
         // the authorizations announced in storage meanwhile (LifecycleSignals.NudgeAsync).
         var nudge = context.WaitForExternalEvent<Nudge>(Nudge.EventName);
+        var deliveries = new Deliveries(context, input);
         if (await ObserveAsync(context, id, pending, firstLook: true) is not { } view || !await SettleMoneyAsync(context, view))
-            return await ContinueAsNewAsync(context, input, pending, nudge, []);
+            return await ContinueAsNewAsync(context, input, pending, nudge);
+        deliveries.Start(view);
 
         // One durable timer per due time, kept across waits: the Azure Storage provider cannot
         // withdraw a timer, so a timer created per wait would still fire (and cost an episode) later.
         var deadline = new Alarm(context);
         var recheck = new Alarm(context);
+        var reminder = new Alarm(context);
 
         while (view.State == PurchaseStates.Initialized)
         {
-            if (++looks > LooksPerGeneration) return await ContinueAsNewAsync(context, input, pending, nudge, []);
+            if (++looks > LooksPerGeneration) return await ContinueAsNewAsync(context, input, pending, nudge);
             var due = view.Exists ? view.Deadline.UtcDateTime : Later(started + CreationGrace, input.Deadline);
             if (!view.Exists && context.CurrentUtcDateTime >= due) return Absent;
             var nudged = TakeNudges(context, ref nudge, pending);
             if (!nudged)
             {
-                await Task.WhenAny(Waits(deadline.At(due), RecheckTimer(recheck, view, due), nudge));
+                await Task.WhenAny(Waits(deadline.At(due), RecheckTimer(recheck, view, due), ReminderTimer(reminder, view, due), nudge));
                 nudged = TakeNudges(context, ref nudge, pending);
             }
+            var remindersDue = view.NextReminderAt is { } r && context.CurrentUtcDateTime >= r - Messages.MessagePlan.DueTolerance;
             var next = !nudged && view.Exists && context.CurrentUtcDateTime >= view.Deadline
-                ? await TryAsync(context, nameof(FailPurchaseAtDeadline), new ObserveInput(id, pending))
-                : await ObserveAsync(context, id, pending);
-            if (next is null) return await ContinueAsNewAsync(context, input, pending, nudge, []);
-            view = next;
+                ? await TryAsync(context, nameof(FailPurchaseAtDeadline), new ObserveInput(id, pending, Seen: view.Seen))
+                : await ObserveAsync(context, id, pending, seen: view.Seen, remindersDue: remindersDue);
+            if (next is null) return await ContinueAsNewAsync(context, input, pending, nudge);
+            view = Follow(view, next);
             pending = [.. view.StillPending];
-            if (!await SettleMoneyAsync(context, view)) return await ContinueAsNewAsync(context, input, pending, nudge, []);
+            if (!await SettleMoneyAsync(context, view)) return await ContinueAsNewAsync(context, input, pending, nudge);
+            // After the decision and the refunds it implies: a purchase.failed never precedes its refunds.
+            deliveries.Start(view);
         }
 
-        // In activities of their own, after the decision and the refunds it implies: a merchant
-        // endpoint that hangs delays its own notifications, never a deadline or a settlement. Events
-        // to retry come only from histories whose observation made the first attempt itself.
-        var notifications = view.EventsToDeliver.Select(eventId => NotifyAsync(context, id, eventId, input.WebhookFirstRetry))
-            .Concat((view.EventsToRetry ?? []).Select(eventId => RetryNotifyAsync(context, id, eventId, input.WebhookFirstRetry))).ToList();
+        // Events to retry come only from histories whose observation made the first attempt itself.
+        deliveries.Retry(view.EventsToRetry ?? []);
 
         // Late nudges: a request that read the purchase just before it became final may still be
         // authorizing a card; settle every such authorization before the instance ends. It ends only
@@ -115,16 +123,25 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
                 await Task.WhenAny(Waits(pending.Count == 0 ? linger : recheck.At(checkAt), nudge));
                 if (!TakeNudges(context, ref nudge, pending) && pending.Count == 0) continue;
             }
-            var next = ++looks > LooksPerGeneration ? null : await ObserveAsync(context, id, pending, lingering: true);
-            if (next is null) return await ContinueAsNewAsync(context, input, pending, nudge, notifications);
-            view = next;
+            var next = ++looks > LooksPerGeneration ? null : await ObserveAsync(context, id, pending, lingering: true, seen: view.Seen);
+            if (next is null) return await ContinueAsNewAsync(context, input, pending, nudge);
+            view = Follow(view, next);
             pending = [.. view.StillPending];
-            if (!await SettleMoneyAsync(context, view)) return await ContinueAsNewAsync(context, input, pending, nudge, notifications);
+            if (!await SettleMoneyAsync(context, view)) return await ContinueAsNewAsync(context, input, pending, nudge);
+            deliveries.Start(view);
         }
 
-        await Task.WhenAll(notifications);
+        await deliveries.AllAsync();
         return view.State;
     }
+
+    /// <summary>A look that did not read the messages (nothing new seen, or it could not) keeps the
+    /// reminder time known before it, so its timer stays set.</summary>
+    private static PurchaseObservation Follow(PurchaseObservation before, PurchaseObservation next) =>
+        next.MessagesToSend is null && next.NextReminderAt is null ? next with { NextReminderAt = before.NextReminderAt } : next;
+
+    private static Task? ReminderTimer(Alarm reminder, PurchaseObservation view, DateTime due) =>
+        view.NextReminderAt is { } at && at.UtcDateTime < due ? reminder.At(at.UtcDateTime) : null;
 
     /// <summary>Every nudge received so far, not just the first: the engine buffers events that
     /// arrive while the orchestration is in an activity, and handling one per observation let a
@@ -155,8 +172,8 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
 
     /// <summary>Null when storage stayed unavailable through the retry policy: the caller continues as new.</summary>
     private static Task<PurchaseObservation?> ObserveAsync(TaskOrchestrationContext context, string id, List<PendingChange> pending,
-        bool firstLook = false, bool lingering = false) =>
-        TryAsync(context, nameof(ObservePurchase), new ObserveInput(id, pending, firstLook, lingering));
+        bool firstLook = false, bool lingering = false, string? seen = null, bool remindersDue = false) =>
+        TryAsync(context, nameof(ObservePurchase), new ObserveInput(id, pending, firstLook, lingering, seen, remindersDue));
 
     private static async Task<PurchaseObservation?> TryAsync(TaskOrchestrationContext context, string activity, ObserveInput input)
     {
@@ -170,18 +187,44 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         }
     }
 
-    /// <summary>A new generation of this instance with what this one still follows. Nothing may be in
-    /// flight (a result would reach the ended generation): notifications are awaited first. Nudges
-    /// received are carried in <see cref="LifecycleInput.Pending"/>, those not yet received stay
-    /// queued for the new generation (preserveUnprocessedEvents).</summary>
-    private static async Task<string> ContinueAsNewAsync(TaskOrchestrationContext context, LifecycleInput input, List<PendingChange> pending,
-        Task<Nudge> nudge, IEnumerable<Task> inFlight)
+    /// <summary>A new generation of this instance with what this one still follows. Nudges received
+    /// are carried in <see cref="LifecycleInput.Pending"/>, those not yet received stay queued for the
+    /// new generation (preserveUnprocessedEvents). Deliveries still retrying are not awaited (a
+    /// decision or a refund must not wait a day for a merchant endpoint or a mail server): the engine
+    /// drops a result addressed to an ended generation (its execution id no longer matches), and the
+    /// new generation's first look lists the events and messages still pending and starts them again.</summary>
+    private static Task<string> ContinueAsNewAsync(TaskOrchestrationContext context, LifecycleInput input, List<PendingChange> pending, Task<Nudge> nudge)
     {
-        await Task.WhenAll(inFlight);
         TakeNudges(context, ref nudge, pending);
         context.ContinueAsNew(input with { Pending = pending }, preserveUnprocessedEvents: true);
-        return Continued;
+        return Task.FromResult(Continued);
     }
+
+    /// <summary>The notifications and emails this generation has started, each once, in flight beside the rule.</summary>
+    private sealed class Deliveries(TaskOrchestrationContext context, LifecycleInput input)
+    {
+        private readonly HashSet<string> _started = new(StringComparer.Ordinal);
+        private readonly List<Task> _inFlight = [];
+
+        public void Start(PurchaseObservation view)
+        {
+            foreach (var eventId in view.EventsToDeliver.Where(_started.Add))
+                _inFlight.Add(NotifyAsync(context, input.PurchaseId, eventId, input.WebhookFirstRetry));
+            // The messages one look found due go in one activity (one engine round trip for all of them).
+            if ((view.MessagesToSend ?? []).Where(_started.Add).ToList() is { Count: > 0 } due)
+                _inFlight.Add(SendAsync(context, input.PurchaseId, due, input.EmailFirstRetry ?? DefaultEmailFirstRetry));
+        }
+
+        public void Retry(IEnumerable<string> eventIds)
+        {
+            foreach (var eventId in eventIds.Where(_started.Add))
+                _inFlight.Add(RetryNotifyAsync(context, input.PurchaseId, eventId, input.WebhookFirstRetry));
+        }
+
+        public Task AllAsync() => Task.WhenAll(_inFlight);
+    }
+
+    private static readonly TimeSpan DefaultEmailFirstRetry = TimeSpan.FromSeconds(30);
 
     private static async Task NotifyAsync(TaskOrchestrationContext context, string id, string eventId, TimeSpan firstRetry)
     {
@@ -192,6 +235,21 @@ public sealed class PurchaseLifecycle : TaskOrchestrator<LifecycleInput, string>
         catch (TaskFailedException e) when (ActivityRetries.IsPermanent(e.FailureDetails))
         {
             ReportPermanent(context, nameof(NotifyMerchant), e);
+        }
+    }
+
+    /// <summary>The same schedule as the webhooks' (first delay doubled, capped at an hour); the
+    /// activity ends the retries itself a day after the message was due, or at once when the server
+    /// refuses it for good.</summary>
+    private static async Task SendAsync(TaskOrchestrationContext context, string id, IReadOnlyList<string> rowKeys, TimeSpan firstRetry)
+    {
+        try
+        {
+            await context.CallActivityAsync(nameof(SendMessages), new SendInput(id, rowKeys), RetrySchedule.Policy(firstRetry));
+        }
+        catch (TaskFailedException e) when (ActivityRetries.IsPermanent(e.FailureDetails))
+        {
+            ReportPermanent(context, nameof(SendMessages), e);
         }
     }
 

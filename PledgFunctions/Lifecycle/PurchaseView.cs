@@ -21,7 +21,10 @@ public sealed record PurchaseView(
     DateTimeOffset? CompletedAt,
     string? FailureReason,
     long CollectedAmount,
-    string? RefundStatus)
+    string? RefundStatus,
+    string? NotificationUrl,
+    bool NotifyPledgers,
+    string Locale)
 {
     /// <summary>The purchase as it truly is at <paramref name="now"/> (see <see cref="PurchaseRules.Effective"/>).</summary>
     public static PurchaseView From(PurchaseEntity p, DateTimeOffset now)
@@ -30,7 +33,7 @@ public sealed record PurchaseView(
         return new PurchaseView(
             p.PartitionKey, effective.State, PaymentUrlOf(p), p.OrganizerEmail, PledgerEmailsOf(p), p.Amount, p.Currency,
             CartOf(p), p.Reference, p.CreatedAt, p.Deadline, effective.CompletedAt, effective.FailureReason,
-            MoneyPlan.Collected(p), p.RefundStatus);
+            MoneyPlan.Collected(p), p.RefundStatus, p.NotificationUrl, p.NotifyPledgers, p.Locale);
     }
 
     public static string PaymentUrlOf(PurchaseEntity p) => $"{p.BaseUrl}/pay/{p.OrganizerToken}";

@@ -68,7 +68,7 @@ public sealed class StrandedMoneySweep(PurchaseTable purchases, IOptions<PledgOp
             var p = await purchases.GetPurchaseAsync(instanceId, ct);
             var overdue = p is not null && !PurchaseStates.IsFinal(p.State) && time.GetUtcNow() >= p.Deadline;
             return p is not null && (MoneyPlan.IsMoneyDue(p) || overdue)
-                ? (nameof(PurchaseLifecycle), new LifecycleInput(instanceId, firstRetry, p.Deadline)) : null;
+                ? (nameof(PurchaseLifecycle), new LifecycleInput(instanceId, firstRetry, p.Deadline, EmailFirstRetry: options.Value.Email.FirstRetryDelay)) : null;
         }
         if (!MerchantRefund.TryParseInstanceId(instanceId, out var purchaseId, out var requestId)) return null;
         var purchase = await purchases.GetPurchaseAsync(purchaseId, ct);

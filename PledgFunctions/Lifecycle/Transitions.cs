@@ -49,12 +49,23 @@ public static class Transitions
     }
 
     public const string RefundedEvent = "purchase.refunded";
+    public const string PledgedEvent = "purchase.pledged";
+    public const string SharePaidEvent = "share.paid";
 
-    private static FinalChange AddEvent(PurchaseEntity p, List<TableTransactionAction> actions, string type, DateTimeOffset now)
+    /// <summary>The organizer paid and named the pledgers: the purchase.pledged event joins the pledge's
+    /// batch (before the final event of a purchase with no pledger, which the same batch may carry).</summary>
+    public static void AddPledged(PurchaseEntity p, List<TableTransactionAction> actions, DateTimeOffset now) =>
+        AddEvent(p, actions, PledgedEvent, now);
+
+    /// <summary>A pledger paid: the share.paid event joins the payment's batch.</summary>
+    public static void AddSharePaid(PurchaseEntity p, ShareEntity share, List<TableTransactionAction> actions, DateTimeOffset now) =>
+        AddEvent(p, actions, SharePaidEvent, now, new EventShare(share.Email, share.Amount));
+
+    private static FinalChange AddEvent(PurchaseEntity p, List<TableTransactionAction> actions, string type, DateTimeOffset now, EventShare? share = null)
     {
         if (string.IsNullOrEmpty(p.NotificationUrl)) return new FinalChange(actions, null);
         var id = EventIds.New(p.PartitionKey);
-        var body = JsonSerializer.Serialize(new EventBody(id, type, now, PurchaseView.From(p, now)), JsonBody.ResponseOptions);
+        var body = JsonSerializer.Serialize(new EventBody(id, type, now, PurchaseView.From(p, now), share), JsonBody.ResponseOptions);
         var evt = new EventEntity
         {
             PartitionKey = p.PartitionKey, RowKey = EventEntity.RowKeyFor(id), EventId = id, Type = type,
@@ -68,4 +79,8 @@ public static class Transitions
 public sealed record FinalChange(List<TableTransactionAction> Actions, EventEntity? Event);
 
 /// <summary>The contract's webhook payload.</summary>
-public sealed record EventBody(string Id, string Type, DateTimeOffset CreatedAt, PurchaseView Data);
+public sealed record EventBody(string Id, string Type, DateTimeOffset CreatedAt, PurchaseView Data,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] EventShare? Share = null);
+
+/// <summary>The share a share.paid event is about, beside its purchase.</summary>
+public sealed record EventShare(string Email, long Amount);

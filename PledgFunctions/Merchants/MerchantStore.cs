@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Azure;
 using Azure.Data.Tables;
 using PledgFunctions.Storage;
 
@@ -36,15 +37,26 @@ public sealed class MerchantStore(StorageClients storage, TimeProvider time)
         var now = time.GetUtcNow();
         if (_knownKeys.TryGetValue(hash, out var known) && known.RecheckAt > now) return known.Merchant;
         if (_unknownKeys.Contains(hash, now)) return null;
-        var row = await _table.GetEntityIfExistsAsync<MerchantEntity>(MerchantEntity.ApiKeyPartition, hash, cancellationToken: ct);
-        if (!row.HasValue)
+        MerchantEntity? row;
+        try
+        {
+            row = (await _table.GetEntityAsync<MerchantEntity>(MerchantEntity.ApiKeyPartition, hash, cancellationToken: ct)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != "TableNotFound")
+        {
+            row = null;
+        }
+        // A missing table is storage that lost its data (a development Azurite restarted in memory),
+        // not a missing key: it throws (503, and storage is initialized again) rather than remember
+        // the configured key as unknown and answer 401 for a minute after the merchants are back.
+        if (row is null)
         {
             // Revoked since it was cached (another instance started with a rotated key), or never existed.
             _knownKeys.TryRemove(hash, out _);
             _unknownKeys.Add(hash, now);
             return null;
         }
-        var merchant = new Merchant(row.Value!.MerchantId, row.Value.Name);
+        var merchant = new Merchant(row.MerchantId, row.Name);
         _knownKeys[hash] = (merchant, now + RecheckKnownKeysAfter);
         return merchant;
     }

@@ -57,6 +57,8 @@ internal static class PropertyDocs
         ["to"] = "The recipient's e-mail address.",
         ["scheduledFor"] = "When the message is (or was) due.",
         ["sentAt"] = "When the message was sent; null until then.",
+        ["emailedAt"] = "When this pledger's share request was e-mailed; null until then, for the organizer's share, or when the service does not e-mail this purchase's members.",
+        ["lastRemindedAt"] = "When the last reminder was e-mailed to this pledger; null when none was.",
     };
 
     public static readonly Dictionary<(string Schema, string Property), string> BySchema = new()

@@ -66,7 +66,7 @@ internal static class SchemaExamples
             {"merchantName":"Outdoor Shop","amount":12000,"currency":"EUR","cart":{{Cart}},"organizerEmail":"alice@example.com",
              "state":"INITIALIZED","deadline":"2026-11-24T18:05:00Z","failureReason":null,"completedAt":null,"pledged":true,
              "shares":[{"email":"alice@example.com","amount":4000,"state":"SUCCESSFULL","shareUrl":null},{{CheckoutShare}}],
-             "paidAmount":12000,"reimbursedAmount":0,"refundedAmount":0}
+             "paidAmount":12000,"reimbursedAmount":0,"refundedAmount":0,"notifyPledgers":true}
             """,
         ["CheckoutShare"] = CheckoutShare,
         ["Share"] = """

@@ -1,5 +1,6 @@
 using PledgFunctions.Lifecycle;
 using PledgFunctions.Money;
+using PledgFunctions.Storage;
 using PledgFunctions.Validation;
 
 namespace PledgFunctions.Purchases;
@@ -12,7 +13,9 @@ public sealed record CreatePurchaseRequest(
     string? Currency,
     List<CartItem?>? Cart,
     string? Reference,
-    string? NotificationUrl)
+    string? NotificationUrl,
+    bool? NotifyPledgers = null,
+    string? Locale = null)
 {
     public const int MaxReferenceLength = 255;
     public const int MaxCartItems = 100;
@@ -42,6 +45,9 @@ public sealed record CreatePurchaseRequest(
 
         if (NotificationUrl is not null && !IsHttpUrl(NotificationUrl))
             Add("notificationUrl", "Must be an absolute http or https URL.");
+
+        if (Locale is not null && !Locales.IsSupported(Locale))
+            Add("locale", $"Unsupported locale; use one of {string.Join(", ", Locales.Supported)}.");
         return errors;
     }
 

@@ -54,6 +54,8 @@ public static class EditPurchase
             purchase.CartJson = edited.Cart is null ? null : JsonSerializer.Serialize(edited.Cart, JsonBody.ResponseOptions);
             purchase.Reference = edited.Reference;
             purchase.NotificationUrl = edited.NotificationUrl;
+            purchase.NotifyPledgers = edited.NotifyPledgers!.Value;
+            purchase.Locale = edited.Locale!;
             purchase.LastRequestId = requestId;
             try
             {

@@ -8,8 +8,10 @@ namespace PledgFunctions.Purchases;
 
 /// <summary>The body of <c>PATCH /api/purchases/{id}</c>: any of the editable fields. A field
 /// left out keeps its value; <c>null</c> clears <c>cart</c>, <c>reference</c> or
-/// <c>notificationUrl</c> (and is refused for <c>amount</c> and <c>currency</c> by the rules of create).</summary>
-public sealed record EditPurchaseRequest(long? Amount, string? Currency, List<CartItem?>? Cart, string? Reference, string? NotificationUrl)
+/// <c>notificationUrl</c>, puts <c>notifyPledgers</c> and <c>locale</c> back to their defaults (RFC 7396:
+/// null removes the member) (and is refused for <c>amount</c> and <c>currency</c> by the rules of create).</summary>
+public sealed record EditPurchaseRequest(long? Amount, string? Currency, List<CartItem?>? Cart, string? Reference, string? NotificationUrl,
+    bool? NotifyPledgers = null, string? Locale = null)
 {
     /// <summary>Names of the fields the body gave, in camelCase.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -28,7 +30,8 @@ public sealed record EditPurchaseRequest(long? Amount, string? Currency, List<Ca
                 .Select(p => p.Name.ToLowerInvariant() switch
                 {
                     "amount" => "amount", "currency" => "currency", "cart" => "cart",
-                    "reference" => "reference", "notificationurl" => "notificationUrl", _ => null,
+                    "reference" => "reference", "notificationurl" => "notificationUrl",
+                    "notifypledgers" => "notifyPledgers", "locale" => "locale", _ => null,
                 })
                 .OfType<string>().ToHashSet(),
         };
@@ -42,5 +45,7 @@ public sealed record EditPurchaseRequest(long? Amount, string? Currency, List<Ca
         Gives("currency") ? Currency : p.Currency,
         Gives("cart") ? Cart : PurchaseView.CartOf(p)?.Select(i => (CartItem?)i).ToList(),
         Gives("reference") ? Reference : p.Reference,
-        Gives("notificationUrl") ? NotificationUrl : p.NotificationUrl);
+        Gives("notificationUrl") ? NotificationUrl : p.NotificationUrl,
+        Gives("notifyPledgers") ? NotifyPledgers ?? true : p.NotifyPledgers,
+        Gives("locale") ? Locale ?? Locales.Default : p.Locale);
 }

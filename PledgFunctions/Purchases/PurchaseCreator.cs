@@ -28,6 +28,8 @@ public sealed class PurchaseCreator(
         CartJson = request.Cart is null ? null : JsonSerializer.Serialize(request.Cart, JsonBody.ResponseOptions),
         Reference = request.Reference,
         NotificationUrl = request.NotificationUrl,
+        NotifyPledgers = request.NotifyPledgers ?? true,
+        Locale = request.Locale ?? Locales.Default,
         OrganizerToken = PurchaseKeys.NewOrganizerToken(purchaseId),
         BaseUrl = baseUrl,
         State = PurchaseStates.Initialized,

@@ -71,6 +71,10 @@ public static class PurchasesApi
             .WithSummary("The purchase's money movements, oldest first")
             .Produces<PaymentList>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/messages", MessagesList.HandleAsync).WithName("ListMessages")
+            .WithSummary("The emails sent to the organizer and the pledgers, in the order scheduled, with their delivery")
+            .Produces<MessageList>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

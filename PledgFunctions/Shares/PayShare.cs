@@ -99,6 +99,7 @@ public static class PayShare
                 }),
             };
             actions.Add(PaymentsLedger.ChargeRow(purchase, share, PaymentReasons.Share, chargeId, now));
+            Transitions.AddSharePaid(purchase, share, actions, now);
             var change = Transitions.WithEvent(purchase, actions, now);
             try
             {

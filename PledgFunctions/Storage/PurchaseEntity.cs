@@ -31,6 +31,11 @@ public sealed class PurchaseEntity : ITableEntity
     public byte[]? Cart2 { get; set; }
     public string? Reference { get; set; }
     public string? NotificationUrl { get; set; }
+    /// <summary>Whether the service emails the organizer and the pledgers (contract 1.2); rows
+    /// written before 1.2 have no such property and read as true, the contract's default.</summary>
+    public bool NotifyPledgers { get; set; } = true;
+    /// <summary>The language of the messages and the pages' texts: <see cref="Locales"/>.</summary>
+    public string Locale { get; set; } = Locales.Default;
     public string OrganizerToken { get; set; } = "";
     /// <summary>The public base URL at creation, so page links stay stable and background work
     /// (webhooks) can render them without a request.</summary>
@@ -85,6 +90,14 @@ public static class PurchaseStates
     public const string Failed = "FAILED";
 
     public static bool IsFinal(string state) => state is Succeeded or Failed;
+}
+
+public static class Locales
+{
+    public const string Default = "en";
+    public static readonly IReadOnlyList<string> Supported = ["en", "fr"];
+
+    public static bool IsSupported(string? locale) => locale is not null && Supported.Contains(locale);
 }
 
 public static class RefundStatuses

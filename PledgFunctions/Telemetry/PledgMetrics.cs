@@ -32,6 +32,11 @@ public static class PledgMetrics
 
     public static void TaskFailed(string activity) => TasksFailed.Add(1, new KeyValuePair<string, object?>("activity", activity));
 
+    private static readonly Counter<long> MessageAttempts = Meter.CreateCounter<long>("pledg.messages.attempts", "{attempt}", "Emails sent or tried, by kind and outcome.");
+
+    public static void MessageAttempt(string kind, bool sent) =>
+        MessageAttempts.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", sent ? "sent" : "failed"));
+
     public static void WebhookAttempt(bool delivered) =>
         WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", delivered ? "delivered" : "failed"));
 }

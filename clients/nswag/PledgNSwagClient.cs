@@ -1492,6 +1492,143 @@ namespace PledgFunctions.NSwagClient
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
+        /// The emails sent to the organizer and the pledgers, in the order scheduled, with their delivery
+        /// </summary>
+        /// <remarks>
+        /// The e-mails to the organizer and the pledgers, in the order they were scheduled, with where each delivery stands; never a body or a link.
+        /// </remarks>
+        /// <param name="id">The purchase's id (`pur_...`). Another merchant's purchase answers 404.</param>
+        /// <returns>OK.</returns>
+        /// <exception cref="PledgApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<MessageList> ListMessagesAsync(string id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (id == null)
+                throw new System.ArgumentNullException("id");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                    if (!string.IsNullOrEmpty(_baseUrl)) urlBuilder_.Append(_baseUrl);
+                    // Operation Path: "api/purchases/{id}/messages"
+                    urlBuilder_.Append("api/purchases/");
+                    urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(id, System.Globalization.CultureInfo.InvariantCulture)));
+                    urlBuilder_.Append("/messages");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<MessageList>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PledgApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PledgApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PledgApiException<Problem>("Unauthorized: `unauthorized`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 404)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PledgApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PledgApiException<Problem>("Not Found: `not_found`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PledgApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PledgApiException<Problem>("Too Many Requests: `rate_limited`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 500)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PledgApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PledgApiException<Problem>("Internal Server Error: `internal_error`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PledgApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PledgApiException<Problem>("Service Unavailable: `storage_unavailable`.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<Problem>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new PledgApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new PledgApiException<Problem>("Any other error, as a problem with a `code` (e.g. 405 `method_not_allowed`, or a status a proxy in front answers).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
         /// Oldest first, in pages (ListPage, contract 1.2).
         /// </summary>
         /// <remarks>
@@ -2022,6 +2159,19 @@ namespace PledgFunctions.NSwagClient
         [System.ComponentModel.DataAnnotations.StringLength(2048)]
         public System.Uri? NotificationUrl { get; set; } = default!;
 
+        /// <summary>
+        /// Whether the service e-mails the organizer and the pledgers (share requests, receipt, reminders, outcome). Default true.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("notifyPledgers")]
+        public bool? NotifyPledgers { get; set; } = default!;
+
+        /// <summary>
+        /// The language of those messages and of the hosted pages: `en` (default) or `fr`.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("locale")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CreatePurchaseRequestLocale>))]
+        public CreatePurchaseRequestLocale? Locale { get; set; } = default!;
+
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
         [System.Text.Json.Serialization.JsonExtensionData]
@@ -2251,6 +2401,104 @@ namespace PledgFunctions.NSwagClient
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<HealthStatus>))]
         public HealthStatus Status { get; set; } = default!;
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    /// <summary>
+    /// An e-mail to the organizer or a pledger and where its delivery stands; never its body or its link.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class Message
+    {
+
+        /// <summary>
+        /// The message's id.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.StringLength(64)]
+        public string Id { get; set; } = default!;
+
+        /// <summary>
+        /// `share_request`, `receipt`, `reminder`, `succeeded` or `failed`.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("kind")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MessageKind>))]
+        public MessageKind Kind { get; set; } = default!;
+
+        /// <summary>
+        /// The recipient's e-mail address.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("to")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.StringLength(254)]
+        public string To { get; set; } = default!;
+
+        /// <summary>
+        /// `scheduled`, `pending`, `sent`, `failed` (gave up after the retry period) or `cancelled` (a reminder no longer needed).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("status")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MessageStatus>))]
+        public MessageStatus Status { get; set; } = default!;
+
+        /// <summary>
+        /// When the message is (or was) due.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("scheduledFor")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.StringLength(40)]
+        public System.DateTimeOffset ScheduledFor { get; set; } = default!;
+
+        /// <summary>
+        /// How many sending attempts were made.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("attempts")]
+        [System.ComponentModel.DataAnnotations.Range(0, 2147483647)]
+        public int Attempts { get; set; } = default!;
+
+        /// <summary>
+        /// When the message was sent; null until then.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("sentAt")]
+        [System.ComponentModel.DataAnnotations.StringLength(40)]
+        public System.DateTimeOffset? SentAt { get; set; } = default!;
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    /// <summary>
+    /// A purchase's messages, in the order they were scheduled.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class MessageList
+    {
+
+        /// <summary>
+        /// Messages in the order they were scheduled.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("items")]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.MaxLength(100)]
+        public System.Collections.Generic.ICollection<Message> Items { get; set; } = new System.Collections.ObjectModel.Collection<Message>();
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -2743,6 +2991,27 @@ namespace PledgFunctions.NSwagClient
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RefundStatus>))]
         public RefundStatus? RefundStatus { get; set; } = default!;
 
+        /// <summary>
+        /// Where the purchase's events are POSTed, as create or PATCH set it; null when none.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("notificationUrl")]
+        [System.ComponentModel.DataAnnotations.StringLength(2048)]
+        public System.Uri? NotificationUrl { get; set; } = default!;
+
+        /// <summary>
+        /// Whether the service e-mails the organizer and the pledgers (share requests, receipt, reminders, outcome). Default true.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("notifyPledgers")]
+        public bool NotifyPledgers { get; set; } = default!;
+
+        /// <summary>
+        /// The language of those messages and of the hosted pages: `en` (default) or `fr`.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("locale")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PurchaseLocale>))]
+        public PurchaseLocale Locale { get; set; } = default!;
+
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
         [System.Text.Json.Serialization.JsonExtensionData]
@@ -3014,6 +3283,18 @@ namespace PledgFunctions.NSwagClient
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum CreatePurchaseRequestLocale
+    {
+
+        [System.Runtime.Serialization.EnumMember(Value = @"en")]
+        En = 0,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"fr")]
+        Fr = 1,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public enum HealthStatus
     {
 
@@ -3023,7 +3304,61 @@ namespace PledgFunctions.NSwagClient
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum MessageKind
+    {
+
+        [System.Runtime.Serialization.EnumMember(Value = @"share_request")]
+        Share_request = 0,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"receipt")]
+        Receipt = 1,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"reminder")]
+        Reminder = 2,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"succeeded")]
+        Succeeded = 3,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"failed")]
+        Failed = 4,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum MessageStatus
+    {
+
+        [System.Runtime.Serialization.EnumMember(Value = @"scheduled")]
+        Scheduled = 0,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"pending")]
+        Pending = 1,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"sent")]
+        Sent = 2,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"failed")]
+        Failed = 3,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"cancelled")]
+        Cancelled = 4,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public enum PatchPurchaseRequestLocale
+    {
+
+        [System.Runtime.Serialization.EnumMember(Value = @"en")]
+        En = 0,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"fr")]
+        Fr = 1,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum PurchaseLocale
     {
 
         [System.Runtime.Serialization.EnumMember(Value = @"en")]

@@ -27,6 +27,8 @@ namespace PledgFunctions.Client.Generated.Models
 #endif
         /// <summary>ISO 4217 code in upper case.</summary>
         public global::PledgFunctions.Client.Generated.Models.Currency? Currency { get; set; }
+        /// <summary>The language of those messages and of the hosted pages: `en` (default) or `fr`.</summary>
+        public global::PledgFunctions.Client.Generated.Models.CreatePurchaseRequest_locale? Locale { get; set; }
         /// <summary>Where the service POSTs the purchase&apos;s signed events (absolute http/https URL); null when none.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -35,6 +37,8 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string NotificationUrl { get; set; }
 #endif
+        /// <summary>Whether the service e-mails the organizer and the pledgers (share requests, receipt, reminders, outcome). Default true.</summary>
+        public bool? NotifyPledgers { get; set; }
         /// <summary>The organizer: who pays the whole cart first, then is reimbursed as pledgers pay.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -79,7 +83,9 @@ namespace PledgFunctions.Client.Generated.Models
                 { "amount", n => { Amount = n.GetLongValue(); } },
                 { "cart", n => { Cart = n.GetCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.CartItem>(global::PledgFunctions.Client.Generated.Models.CartItem.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "currency", n => { Currency = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.Currency>(); } },
+                { "locale", n => { Locale = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.CreatePurchaseRequest_locale>(); } },
                 { "notificationUrl", n => { NotificationUrl = n.GetStringValue(); } },
+                { "notifyPledgers", n => { NotifyPledgers = n.GetBoolValue(); } },
                 { "organizerEmail", n => { OrganizerEmail = n.GetStringValue(); } },
                 { "reference", n => { Reference = n.GetStringValue(); } },
             };
@@ -94,7 +100,9 @@ namespace PledgFunctions.Client.Generated.Models
             writer.WriteLongValue("amount", Amount);
             writer.WriteCollectionOfObjectValues<global::PledgFunctions.Client.Generated.Models.CartItem>("cart", Cart);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.Currency>("currency", Currency);
+            writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.CreatePurchaseRequest_locale>("locale", Locale);
             writer.WriteStringValue("notificationUrl", NotificationUrl);
+            writer.WriteBoolValue("notifyPledgers", NotifyPledgers);
             writer.WriteStringValue("organizerEmail", OrganizerEmail);
             writer.WriteStringValue("reference", Reference);
             writer.WriteAdditionalData(AdditionalData);

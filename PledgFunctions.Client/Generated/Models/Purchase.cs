@@ -45,6 +45,18 @@ namespace PledgFunctions.Client.Generated.Models
 #else
         public string Id { get; set; }
 #endif
+        /// <summary>The language of those messages and of the hosted pages: `en` (default) or `fr`.</summary>
+        public global::PledgFunctions.Client.Generated.Models.Purchase_locale? Locale { get; set; }
+        /// <summary>Where the purchase&apos;s events are POSTed, as create or PATCH set it; null when none.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? NotificationUrl { get; set; }
+#nullable restore
+#else
+        public string NotificationUrl { get; set; }
+#endif
+        /// <summary>Whether the service e-mails the organizer and the pledgers (share requests, receipt, reminders, outcome). Default true.</summary>
+        public bool? NotifyPledgers { get; set; }
         /// <summary>The organizer: who pays the whole cart first, then is reimbursed as pledgers pay.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -115,6 +127,9 @@ namespace PledgFunctions.Client.Generated.Models
                 { "deadline", n => { Deadline = n.GetDateTimeOffsetValue(); } },
                 { "failureReason", n => { FailureReason = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.FailureReason>(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
+                { "locale", n => { Locale = n.GetEnumValue<global::PledgFunctions.Client.Generated.Models.Purchase_locale>(); } },
+                { "notificationUrl", n => { NotificationUrl = n.GetStringValue(); } },
+                { "notifyPledgers", n => { NotifyPledgers = n.GetBoolValue(); } },
                 { "organizerEmail", n => { OrganizerEmail = n.GetStringValue(); } },
                 { "paymentUrl", n => { PaymentUrl = n.GetStringValue(); } },
                 { "pledgerEmails", n => { PledgerEmails = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
@@ -139,6 +154,9 @@ namespace PledgFunctions.Client.Generated.Models
             writer.WriteDateTimeOffsetValue("deadline", Deadline);
             writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.FailureReason>("failureReason", FailureReason);
             writer.WriteStringValue("id", Id);
+            writer.WriteEnumValue<global::PledgFunctions.Client.Generated.Models.Purchase_locale>("locale", Locale);
+            writer.WriteStringValue("notificationUrl", NotificationUrl);
+            writer.WriteBoolValue("notifyPledgers", NotifyPledgers);
             writer.WriteStringValue("organizerEmail", OrganizerEmail);
             writer.WriteStringValue("paymentUrl", PaymentUrl);
             writer.WriteCollectionOfPrimitiveValues<string>("pledgerEmails", PledgerEmails);

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.DurableTask;
+using PledgFunctions.Messages;
 using PledgFunctions.Money;
 using PledgFunctions.Payments;
 using PledgFunctions.Storage;
@@ -10,9 +11,12 @@ namespace PledgFunctions.Lifecycle;
 /// <param name="Pending">The nudges received and not yet seen settled.</param>
 /// <param name="FirstLook">The instance's first observation: it also follows the charges and cancels
 /// announced in storage while the instance had not started (<see cref="AnnouncementEntity"/>).</param>
-/// <param name="Lingering">The orchestration already knows the purchase is final and delivers its
-/// notifications: this look does not list them again.</param>
-public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange> Pending, bool FirstLook = false, bool Lingering = false);
+/// <param name="Lingering">The orchestration already knows the purchase is final (kept for histories recorded before <paramref name="Seen"/>).</param>
+/// <param name="Seen">What the orchestration's last look saw of the purchase (<see cref="PurchaseObservation.Seen"/>):
+/// notifications and messages are looked at again only when it changed (a pledge, a payment, the final state).</param>
+/// <param name="RemindersDue">A reminder's timer fired: the messages are looked at whatever was seen.</param>
+public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange> Pending, bool FirstLook = false, bool Lingering = false,
+    string? Seen = null, bool RemindersDue = false);
 
 /// <summary>What storage says about a purchase, for its orchestration to follow.</summary>
 /// <param name="Exists">The purchase row is there (false: not landed yet, or never will).</param>
@@ -25,10 +29,15 @@ public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange
 /// <param name="MoneyDue">Refunds the state calls for are still to be made: the orchestration makes them.</param>
 /// <param name="EventsToRetry">Only in histories recorded when the observation made each notification's
 /// first attempt (those whose attempt failed): kept so that such instances replay.</param>
+/// <param name="MessagesToSend">The emails due and not sent yet (message row keys).</param>
+/// <param name="NextReminderAt">When the next scheduled reminder is due, if any.</param>
+/// <param name="Seen">What this look saw (pledge, paid shares, state), for the next look's <see cref="ObserveInput.Seen"/>;
+/// null when the notifications and messages could not be looked at (the next look tries again).</param>
 public sealed record PurchaseObservation(
     bool Exists, string State, DateTimeOffset Deadline,
     IReadOnlyList<PendingChange> StillPending, DateTimeOffset? RecheckAt, IReadOnlyList<string> EventsToDeliver, bool MoneyDue = false,
-    IReadOnlyList<string>? EventsToRetry = null);
+    IReadOnlyList<string>? EventsToRetry = null, IReadOnlyList<string>? MessagesToSend = null, DateTimeOffset? NextReminderAt = null,
+    string? Seen = null);
 
 /// <summary>Reads the purchase (enforcing its deadline, like every read), settles the card
 /// authorizations the orchestration was nudged about, and says which changes have not landed yet
@@ -39,7 +48,8 @@ public sealed record PurchaseObservation(
 /// merchant endpoint that hangs would hold this activity's slot, which deadlines and settlements
 /// need (the orchestration calls <see cref="Webhooks.NotifyMerchant"/>). Idempotent: every effect is
 /// conditioned on what storage holds.</summary>
-public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement charges, SettleMoney money, PurchaseTable purchases, TimeProvider time, ILogger<ObservePurchase> logger)
+public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement charges, SettleMoney money, PurchaseTable purchases, MessageBook messages,
+    TimeProvider time, ILogger<ObservePurchase> logger)
     : TaskActivity<ObserveInput, PurchaseObservation>
 {
     /// <summary>A cancel that is not visible this long after its nudge did not land (refused or failed).</summary>
@@ -81,13 +91,36 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         }
         var moneyDue = MoneyPlan.IsMoneyDue(purchase) && !await TrySettleMoneyAsync(found, ct);
         if (final && stillPending.Count == 0) await DeleteAnnouncementsAsync(input.PurchaseId, ct);
-        if (!final || input.Lingering) return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, [], moneyDue);
+        var observed = new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, [], moneyDue);
 
-        // Events are written only with a notificationUrl, which cannot change once pledged: without
-        // one there is nothing to read (one range query less at every final look, the deadline's included).
-        var events = string.IsNullOrEmpty(purchase.NotificationUrl) ? [] : await PendingEventsAsync(input.PurchaseId, ct);
-        return new PurchaseObservation(true, purchase.State, purchase.Deadline, stillPending, recheck, events.Select(e => e.EventId).ToList(), moneyDue);
+        // Events and messages come with a pledge, a payment or the final state, all of which change
+        // what is seen: a look that sees nothing new reads neither (two range queries less per look).
+        var seen = Seen(purchase);
+        if (seen == input.Seen && !input.RemindersDue) return observed with { Seen = seen };
+        try
+        {
+            // Events are written only with a notificationUrl, which cannot change once pledged.
+            var events = string.IsNullOrEmpty(purchase.NotificationUrl) || (purchase.PledgedAt is null && !final)
+                ? [] : await PendingEventsAsync(input.PurchaseId, ct);
+            var planned = await messages.ReconcileAsync(found, ct);
+            return observed with
+            {
+                EventsToDeliver = events.Select(e => e.EventId).ToList(),
+                MessagesToSend = planned?.ToSend.Select(m => m.RowKey).ToList(),
+                NextReminderAt = planned?.NextReminderAt,
+                Seen = seen,
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Never at the cost of the decision this look made: the next look tries again.
+            logger.LogWarning(e, "Notifications and messages of {PurchaseId} not looked at; the next look tries again", input.PurchaseId);
+            return observed;
+        }
     }
+
+    private static string Seen(PurchaseEntity p) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.PledgedAt?.UtcTicks}|{p.PaidShareCount}|{p.State}");
 
     /// <summary>One try, from the purchase this look has just read; on failure the orchestration's
     /// <see cref="SettleMoney"/> activity takes over.</summary>

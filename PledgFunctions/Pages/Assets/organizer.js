@@ -96,11 +96,13 @@
         : h('span', { class: 'who' }, h('strong', { text: share.email }));
       return h('li', { class: 'share', id: `share-${i}`, 'data-state': share.state },
         h('div', { class: 'share-head' }, who, h('span', { class: 'share-amount', text: P.money(share.amount, c.currency) }), P.badge(share.state)),
+        i === 0 || c.notifyPledgers === false ? null : emailed(share),
         withLinks && share.shareUrl ? linkRow(c, share, i, status) : null);
     });
     const list = h('ul', { class: 'shares', 'aria-label': 'Shares' }, items);
     const update = (next) => next.shares.forEach((share, i) => {
       const item = items[i];
+      if (item && i > 0) item.querySelector('.emailed')?.replaceWith(emailed(share));
       if (!item || item.dataset.state === share.state) return;
       item.dataset.state = share.state;
       item.querySelector('.badge').replaceWith(P.badge(share.state));
@@ -108,6 +110,14 @@
       if (link && share.state !== 'INITIALIZED' && !link.contains(document.activeElement)) link.hidden = true;
     });
     return { node: h('div', {}, list, status), update };
+  }
+
+  // Who Pledg has emailed their link, and when it last reminded them (the service sends both).
+  function emailed(share) {
+    const parts = [];
+    if (share.emailedAt) parts.push(`Emailed ${P.formatDate(share.emailedAt)}`);
+    if (share.lastRemindedAt) parts.push(`reminded ${P.formatDate(share.lastRemindedAt)}`);
+    return h('p', { class: 'emailed muted', text: parts.length ? parts.join(' · ') : 'Not emailed yet' });
   }
 
   function linkRow(c, share, i, status) {

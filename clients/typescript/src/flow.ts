@@ -74,11 +74,14 @@ const pledge = await fetch(new URL(`/api/checkout/${token}/pledge`, baseUrl), {
 });
 check(pledge.ok, `the pledge answered ${pledge.status}`);
 
-// The signed event arrives; the helper verifies and reads it into its type.
-for (let i = 0; i < 300 && deliveries.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-const delivery = deliveries[0] ?? fail("no webhook delivery within 30 s");
-const event: PurchaseEvent = readEvent(delivery.signature, delivery.body, env("PLEDG_WEBHOOK_SECRET"));
-check(event.type === EventTypes.purchaseSucceeded && event.data.id === second!.id, `read ${event.type}`);
+// The signed events arrive (purchase.pledged, then purchase.succeeded, in any order); the helper
+// verifies and reads each into its type.
+for (let i = 0; i < 300 && deliveries.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+const events_: PurchaseEvent[] = deliveries.map((d) => readEvent(d.signature, d.body, env("PLEDG_WEBHOOK_SECRET")));
+const event = events_.find((e) => e.type === EventTypes.purchaseSucceeded) ?? fail("no purchase.succeeded delivery within 30 s");
+check(event.data.id === second!.id, `read ${event.type} of ${event.data.id}`);
+check(events_.some((e) => e.type === EventTypes.purchasePledged), "purchase.pledged was delivered too");
+const delivery = deliveries[0]!;
 let forged = false;
 try {
   readEvent(delivery.signature, Buffer.concat([delivery.body, Buffer.from(" ")]), env("PLEDG_WEBHOOK_SECRET"));
@@ -90,6 +93,10 @@ check(forged, "a changed body is refused");
 // The events list (paged) shows the same event.
 const { data: events } = await pledg.GET("/api/purchases/{id}/events", { params: { path: { id: second!.id }, query: { limit: 10 } } });
 check(events?.items.some((e) => e.id === event.id) === true && events.nextCursor === null, "the event is listed");
+
+// The e-mails to the members (contract 1.2): a list, never a body or a link.
+const { data: messages } = await pledg.GET("/api/purchases/{id}/messages", { params: { path: { id: second!.id } } });
+check(Array.isArray(messages?.items), "the messages are listed");
 
 // Refund the succeeded purchase; cancel the other; a second cancel is a typed problem.
 const { data: refunding, response: refundResponse } = await pledg.POST("/api/purchases/{id}/refund", {

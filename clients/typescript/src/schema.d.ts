@@ -153,6 +153,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/purchases/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The emails sent to the organizer and the pledgers, in the order scheduled, with their delivery
+         * @description The e-mails to the organizer and the pledgers, in the order they were scheduled, with where each delivery stands; never a body or a link.
+         */
+        get: operations["ListMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/purchases/{id}/events": {
         parameters: {
             query?: never;
@@ -349,7 +369,9 @@ export interface components {
          *         }
          *       ],
          *       "reference": "order-123",
-         *       "notificationUrl": "https://merchant.example/pledg-events"
+         *       "notificationUrl": "https://merchant.example/pledg-events",
+         *       "notifyPledgers": true,
+         *       "locale": "en"
          *     }
          */
         CreatePurchaseRequest: {
@@ -374,6 +396,13 @@ export interface components {
              * @description Where the service POSTs the purchase's signed events (absolute http/https URL); null when none.
              */
             notificationUrl?: null | string;
+            /** @description Whether the service e-mails the organizer and the pledgers (share requests, receipt, reminders, outcome). Default true. */
+            notifyPledgers?: null | boolean;
+            /**
+             * @description The language of those messages and of the hosted pages: `en` (default) or `fr`.
+             * @enum {string}
+             */
+            locale?: "en" | "fr";
         };
         /**
          * @description ISO 4217 code in upper case; amounts are integers in its minor unit.
@@ -484,6 +513,72 @@ export interface components {
              * @enum {string}
              */
             status: "healthy";
+        };
+        /**
+         * @description An e-mail to the organizer or a pledger and where its delivery stands; never its body or its link.
+         * @example {
+         *       "id": "msg_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",
+         *       "kind": "reminder",
+         *       "to": "bob@example.com",
+         *       "status": "sent",
+         *       "scheduledFor": "2026-11-23T18:05:00Z",
+         *       "attempts": 1,
+         *       "sentAt": "2026-11-23T18:05:01Z"
+         *     }
+         */
+        Message: {
+            /** @description The message's id. */
+            id: string;
+            /**
+             * @description `share_request`, `receipt`, `reminder`, `succeeded` or `failed`.
+             * @enum {string}
+             */
+            kind: "share_request" | "receipt" | "reminder" | "succeeded" | "failed";
+            /**
+             * Format: email
+             * @description The recipient's e-mail address.
+             */
+            to: string;
+            /**
+             * @description `scheduled`, `pending`, `sent`, `failed` (gave up after the retry period) or `cancelled` (a reminder no longer needed).
+             * @enum {string}
+             */
+            status: "scheduled" | "pending" | "sent" | "failed" | "cancelled";
+            /**
+             * Format: date-time
+             * @description When the message is (or was) due.
+             */
+            scheduledFor: string;
+            /**
+             * Format: int32
+             * @description How many sending attempts were made.
+             */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the message was sent; null until then.
+             */
+            sentAt: null | string;
+        };
+        /**
+         * @description A purchase's messages, in the order they were scheduled.
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "msg_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",
+         *           "kind": "reminder",
+         *           "to": "bob@example.com",
+         *           "status": "sent",
+         *           "scheduledFor": "2026-11-23T18:05:00Z",
+         *           "attempts": 1,
+         *           "sentAt": "2026-11-23T18:05:01Z"
+         *         }
+         *       ]
+         *     }
+         */
+        MessageList: {
+            /** @description Messages in the order they were scheduled. */
+            items: components["schemas"]["Message"][];
         };
         /**
          * @description The share a `share.paid` event is about.
@@ -703,7 +798,10 @@ export interface components {
          *       "completedAt": null,
          *       "failureReason": null,
          *       "collectedAmount": 12000,
-         *       "refundStatus": null
+         *       "refundStatus": null,
+         *       "notificationUrl": "https://merchant.example/pledg-events",
+         *       "notifyPledgers": true,
+         *       "locale": "en"
          *     }
          */
         Purchase: {
@@ -758,6 +856,18 @@ export interface components {
             collectedAmount: number;
             /** @description null; `pending` once a merchant refund is requested; `succeeded` when every refund of it has been made. */
             refundStatus: components["schemas"]["RefundStatus"] | null;
+            /**
+             * Format: uri
+             * @description Where the purchase's events are POSTed, as create or PATCH set it; null when none.
+             */
+            notificationUrl: null | string;
+            /** @description Whether the service e-mails the organizer and the pledgers (share requests, receipt, reminders, outcome). Default true. */
+            notifyPledgers: boolean;
+            /**
+             * @description The language of those messages and of the hosted pages: `en` (default) or `fr`.
+             * @enum {string}
+             */
+            locale: "en" | "fr";
         };
         /**
          * @description A notification: the envelope of every event type. Delivery is at least once: the same `id` on every attempt lets the receiver drop duplicates. Events of one purchase may arrive in any order; `createdAt` orders them.
@@ -794,7 +904,10 @@ export interface components {
          *         "completedAt": "2026-11-23T09:12:00Z",
          *         "failureReason": null,
          *         "collectedAmount": 12000,
-         *         "refundStatus": null
+         *         "refundStatus": null,
+         *         "notificationUrl": "https://merchant.example/pledg-events",
+         *         "notifyPledgers": true,
+         *         "locale": "en"
          *       }
          *     }
          */
@@ -848,7 +961,10 @@ export interface components {
          *         "completedAt": "2026-11-24T18:05:00Z",
          *         "failureReason": "deadline_expired",
          *         "collectedAmount": 0,
-         *         "refundStatus": null
+         *         "refundStatus": null,
+         *         "notificationUrl": "https://merchant.example/pledg-events",
+         *         "notifyPledgers": true,
+         *         "locale": "en"
          *       }
          *     }
          */
@@ -893,7 +1009,10 @@ export interface components {
          *           "completedAt": null,
          *           "failureReason": null,
          *           "collectedAmount": 12000,
-         *           "refundStatus": null
+         *           "refundStatus": null,
+         *           "notificationUrl": "https://merchant.example/pledg-events",
+         *           "notifyPledgers": true,
+         *           "locale": "en"
          *         }
          *       ],
          *       "nextCursor": "cHVyXzlmMmMxZDBlNmI3YTRjN2U4ZDFmMGEyYjNjNGQ1ZTZm"
@@ -940,7 +1059,10 @@ export interface components {
          *         "completedAt": null,
          *         "failureReason": null,
          *         "collectedAmount": 12000,
-         *         "refundStatus": null
+         *         "refundStatus": null,
+         *         "notificationUrl": "https://merchant.example/pledg-events",
+         *         "notifyPledgers": true,
+         *         "locale": "en"
          *       }
          *     }
          */
@@ -987,7 +1109,10 @@ export interface components {
          *         "completedAt": "2026-11-23T09:12:00Z",
          *         "failureReason": null,
          *         "collectedAmount": 0,
-         *         "refundStatus": "succeeded"
+         *         "refundStatus": "succeeded",
+         *         "notificationUrl": "https://merchant.example/pledg-events",
+         *         "notifyPledgers": true,
+         *         "locale": "en"
          *       }
          *     }
          */
@@ -1050,7 +1175,10 @@ export interface components {
          *         "completedAt": "2026-11-23T09:12:00Z",
          *         "failureReason": null,
          *         "collectedAmount": 12000,
-         *         "refundStatus": null
+         *         "refundStatus": null,
+         *         "notificationUrl": "https://merchant.example/pledg-events",
+         *         "notifyPledgers": true,
+         *         "locale": "en"
          *       }
          *     }
          */
@@ -1113,7 +1241,10 @@ export interface components {
          *         "completedAt": null,
          *         "failureReason": null,
          *         "collectedAmount": 12000,
-         *         "refundStatus": null
+         *         "refundStatus": null,
+         *         "notificationUrl": "https://merchant.example/pledg-events",
+         *         "notifyPledgers": true,
+         *         "locale": "en"
          *       },
          *       "share": {
          *         "email": "bob@example.com",
@@ -1292,7 +1423,10 @@ export interface operations {
                      *           "completedAt": null,
                      *           "failureReason": null,
                      *           "collectedAmount": 12000,
-                     *           "refundStatus": null
+                     *           "refundStatus": null,
+                     *           "notificationUrl": "https://merchant.example/pledg-events",
+                     *           "notifyPledgers": true,
+                     *           "locale": "en"
                      *         }
                      *       ],
                      *       "nextCursor": "cHVyXzlmMmMxZDBlNmI3YTRjN2U4ZDFmMGEyYjNjNGQ1ZTZm"
@@ -1454,7 +1588,9 @@ export interface operations {
                  *         }
                  *       ],
                  *       "reference": "order-123",
-                 *       "notificationUrl": "https://merchant.example/pledg-events"
+                 *       "notificationUrl": "https://merchant.example/pledg-events",
+                 *       "notifyPledgers": true,
+                 *       "locale": "en"
                  *     }
                  */
                 "application/json": components["schemas"]["CreatePurchaseRequest"];
@@ -1500,7 +1636,10 @@ export interface operations {
                      *       "completedAt": null,
                      *       "failureReason": null,
                      *       "collectedAmount": 0,
-                     *       "refundStatus": null
+                     *       "refundStatus": null,
+                     *       "notificationUrl": "https://merchant.example/pledg-events",
+                     *       "notifyPledgers": true,
+                     *       "locale": "en"
                      *     }
                      */
                     "application/json": components["schemas"]["Purchase"];
@@ -1742,7 +1881,10 @@ export interface operations {
                      *       "completedAt": null,
                      *       "failureReason": null,
                      *       "collectedAmount": 12000,
-                     *       "refundStatus": null
+                     *       "refundStatus": null,
+                     *       "notificationUrl": "https://merchant.example/pledg-events",
+                     *       "notifyPledgers": true,
+                     *       "locale": "en"
                      *     }
                      */
                     "application/json": components["schemas"]["Purchase"];
@@ -1933,7 +2075,10 @@ export interface operations {
                      *       "completedAt": null,
                      *       "failureReason": null,
                      *       "collectedAmount": 0,
-                     *       "refundStatus": null
+                     *       "refundStatus": null,
+                     *       "notificationUrl": "https://merchant.example/pledg-events",
+                     *       "notifyPledgers": true,
+                     *       "locale": "en"
                      *     }
                      */
                     "application/json": components["schemas"]["Purchase"];
@@ -2375,7 +2520,10 @@ export interface operations {
                      *       "completedAt": "2026-11-23T10:00:00Z",
                      *       "failureReason": "cancelled",
                      *       "collectedAmount": 12000,
-                     *       "refundStatus": null
+                     *       "refundStatus": null,
+                     *       "notificationUrl": "https://merchant.example/pledg-events",
+                     *       "notifyPledgers": true,
+                     *       "locale": "en"
                      *     }
                      */
                     "application/json": components["schemas"]["Purchase"];
@@ -2651,7 +2799,10 @@ export interface operations {
                      *       "completedAt": "2026-11-23T09:12:00Z",
                      *       "failureReason": null,
                      *       "collectedAmount": 12000,
-                     *       "refundStatus": "pending"
+                     *       "refundStatus": "pending",
+                     *       "notificationUrl": "https://merchant.example/pledg-events",
+                     *       "notifyPledgers": true,
+                     *       "locale": "en"
                      *     }
                      */
                     "application/json": components["schemas"]["Purchase"];
@@ -2908,6 +3059,162 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["PaymentList"];
+                };
+            };
+            /** @description Unauthorized: `unauthorized`. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+                     *       "title": "Unauthorized.",
+                     *       "status": 401,
+                     *       "detail": "Send a merchant API key as 'Authorization: Bearer <key>'.",
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found: `not_found`. */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                     *       "title": "Not Found.",
+                     *       "status": 404,
+                     *       "detail": "No purchase with this identifier.",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.30",
+                     *       "title": "Too Many Requests.",
+                     *       "status": 429,
+                     *       "detail": "This client sent more requests than it may; retry after 1 s.",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+                     *       "title": "Internal Server Error.",
+                     *       "status": 500,
+                     *       "detail": "An unexpected error occurred; it has been logged.",
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable: `storage_unavailable`. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+                     *       "title": "Service Unavailable.",
+                     *       "status": 503,
+                     *       "detail": "Table or Queue storage cannot be reached right now. Retry later.",
+                     *       "code": "storage_unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as a problem with a `code` (e.g. 405 `method_not_allowed`, or a status a proxy in front answers). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+                     *       "title": "Method Not Allowed.",
+                     *       "status": 405,
+                     *       "detail": "See `code`.",
+                     *       "code": "code"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The purchase's id (`pur_...`). Another merchant's purchase answers 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "msg_1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",
+                     *           "kind": "reminder",
+                     *           "to": "bob@example.com",
+                     *           "status": "sent",
+                     *           "scheduledFor": "2026-11-23T18:05:00Z",
+                     *           "attempts": 1,
+                     *           "sentAt": "2026-11-23T18:05:01Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MessageList"];
                 };
             };
             /** @description Unauthorized: `unauthorized`. */
@@ -3398,7 +3705,10 @@ export interface operations {
                  *         "completedAt": "2026-11-23T09:12:00Z",
                  *         "failureReason": null,
                  *         "collectedAmount": 12000,
-                 *         "refundStatus": null
+                 *         "refundStatus": null,
+                 *         "notificationUrl": "https://merchant.example/pledg-events",
+                 *         "notifyPledgers": true,
+                 *         "locale": "en"
                  *       }
                  *     }
                  */
@@ -3479,7 +3789,10 @@ export interface operations {
                  *         "completedAt": "2026-11-24T18:05:00Z",
                  *         "failureReason": "deadline_expired",
                  *         "collectedAmount": 0,
-                 *         "refundStatus": null
+                 *         "refundStatus": null,
+                 *         "notificationUrl": "https://merchant.example/pledg-events",
+                 *         "notifyPledgers": true,
+                 *         "locale": "en"
                  *       }
                  *     }
                  */
@@ -3560,7 +3873,10 @@ export interface operations {
                  *         "completedAt": "2026-11-23T09:12:00Z",
                  *         "failureReason": null,
                  *         "collectedAmount": 0,
-                 *         "refundStatus": "succeeded"
+                 *         "refundStatus": "succeeded",
+                 *         "notificationUrl": "https://merchant.example/pledg-events",
+                 *         "notifyPledgers": true,
+                 *         "locale": "en"
                  *       }
                  *     }
                  */
@@ -3641,7 +3957,10 @@ export interface operations {
                  *         "completedAt": null,
                  *         "failureReason": null,
                  *         "collectedAmount": 12000,
-                 *         "refundStatus": null
+                 *         "refundStatus": null,
+                 *         "notificationUrl": "https://merchant.example/pledg-events",
+                 *         "notifyPledgers": true,
+                 *         "locale": "en"
                  *       }
                  *     }
                  */
@@ -3722,7 +4041,10 @@ export interface operations {
                  *         "completedAt": null,
                  *         "failureReason": null,
                  *         "collectedAmount": 12000,
-                 *         "refundStatus": null
+                 *         "refundStatus": null,
+                 *         "notificationUrl": "https://merchant.example/pledg-events",
+                 *         "notifyPledgers": true,
+                 *         "locale": "en"
                  *       },
                  *       "share": {
                  *         "email": "bob@example.com",

@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using PledgFunctions.Client.Generated.Api.Purchases.Item.Cancel;
 using PledgFunctions.Client.Generated.Api.Purchases.Item.Events;
+using PledgFunctions.Client.Generated.Api.Purchases.Item.Messages;
 using PledgFunctions.Client.Generated.Api.Purchases.Item.Payments;
 using PledgFunctions.Client.Generated.Api.Purchases.Item.Refund;
 using PledgFunctions.Client.Generated.Api.Purchases.Item.Status;
@@ -31,6 +32,11 @@ namespace PledgFunctions.Client.Generated.Api.Purchases.Item
         public global::PledgFunctions.Client.Generated.Api.Purchases.Item.Events.EventsRequestBuilder Events
         {
             get => new global::PledgFunctions.Client.Generated.Api.Purchases.Item.Events.EventsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The messages property</summary>
+        public global::PledgFunctions.Client.Generated.Api.Purchases.Item.Messages.MessagesRequestBuilder Messages
+        {
+            get => new global::PledgFunctions.Client.Generated.Api.Purchases.Item.Messages.MessagesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The payments property</summary>
         public global::PledgFunctions.Client.Generated.Api.Purchases.Item.Payments.PaymentsRequestBuilder Payments
