@@ -199,6 +199,10 @@ public abstract class HostFlows(HostFixture fixture)
         Assert.Equal(["/api/checkout/{organizerToken}", "/api/checkout/{organizerToken}/pledge", "/api/shares/{shareToken}", "/api/shares/{shareToken}/pay"],
             pages.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(HttpStatusCode.OK, (await Service.Client(null).GetAsync("/api/health")).StatusCode);
+        // The rate limiter's fields (IETF httpapi draft) on a merchant answer, under both hosts.
+        var read = await Service.Client().GetAsync($"/api/purchases/{purchase.GetProperty("id").GetString()}");
+        Assert.Matches("^\"client\";q=[0-9]+;w=[0-9]+$", read.Headers.GetValues("RateLimit-Policy").Single());
+        Assert.Matches("^\"client\";r=[0-9]+;t=[0-9]+$", read.Headers.GetValues("RateLimit").Single());
     }
 }
 
