@@ -26,17 +26,23 @@ public sealed class FunctionsWorkerAppTests
     {
         using var worker = BuildWorker();
         var functions = new OperationsFunctions(worker.Services.GetRequiredService<FunctionEndpoints>());
-        var answer = await new FunctionInvoker(worker.Services, new Uri("http://127.0.0.1:7071"))
-            .InvokeAsync(functions.OpenApiDocument, HttpMethod.Get, "/openapi/v1.json");
-        Assert.Equal(200, answer.Status);
-        using var document = JsonDocument.Parse(answer.Body);
-        var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        var invoker = new FunctionInvoker(worker.Services, new Uri("http://127.0.0.1:7071"));
+        async Task<HashSet<string>> PathsAsync(string url)
+        {
+            var answer = await invoker.InvokeAsync(functions.OpenApiDocument, HttpMethod.Get, url);
+            Assert.Equal(200, answer.Status);
+            using var document = JsonDocument.Parse(answer.Body);
+            return document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        }
         Assert.Superset(new HashSet<string>
         {
-            "/api/purchases", "/api/purchases/{id}", "/api/purchases/{id}/status", "/api/purchases/{id}/cancel",
-            "/api/checkout/{organizerToken}", "/api/checkout/{organizerToken}/pledge", "/api/shares/{shareToken}",
-            "/api/shares/{shareToken}/pay", "/api/health",
-        }, paths);
+            "/api/purchases", "/api/purchases/{id}", "/api/purchases/{id}/status", "/api/purchases/{id}/cancel", "/api/health",
+        }, await PathsAsync("/openapi/v1.json"));
+        // The hosted-page API in its own document (contract 1.2), served by the same function.
+        Assert.Equal(new HashSet<string>
+        {
+            "/api/checkout/{organizerToken}", "/api/checkout/{organizerToken}/pledge", "/api/shares/{shareToken}", "/api/shares/{shareToken}/pay",
+        }, await PathsAsync("/openapi/pages.json"));
     }
 
     /// <summary>The services that start or signal orchestrations are per invocation and get the
