@@ -44,7 +44,7 @@ public sealed class MessagePlanTests
             (MessageKinds.Reminder, "p1@example.com", MessageStatuses.Scheduled),
             (MessageKinds.Reminder, "p2@example.com", MessageStatuses.Scheduled),
         ], Summary(plan));
-        Assert.Equal(p.Deadline - TimeSpan.FromDays(1), plan.NextReminderAt);
+        Assert.Equal([p.Deadline - TimeSpan.FromDays(1), p.Deadline - TimeSpan.FromHours(3)], plan.ReminderTimes);
         Assert.Equal(p.Deadline - TimeSpan.FromHours(3), plan.All[^1].ScheduledFor);
         Assert.Equal(9000, plan.All[2].Amount);
         Assert.Equal(3, plan.ToSend.Count());
@@ -69,11 +69,11 @@ public sealed class MessagePlanTests
         p.Deadline = PledgedAt + TimeSpan.FromHours(5);
         var plan = MessagePlan.Reconcile(p, shares, Reminders, [], PledgedAt);
         Assert.Single(plan.All, m => m.Kind == MessageKinds.Reminder);
-        Assert.Equal(p.Deadline - TimeSpan.FromHours(3), plan.NextReminderAt);
+        Assert.Equal([p.Deadline - TimeSpan.FromHours(3)], plan.ReminderTimes);
     }
 
     [Fact]
-    public void ADueReminderIsPendingForUnpaidSharesAndCancelledForPaidOnes()
+    public void APaidSharesRemindersAreCancelledAndTheOthersWaitForTheirTimer()
     {
         var (p, shares) = Pledged();
         var rows = MessagePlan.Reconcile(p, shares, Reminders, [], PledgedAt).All;
@@ -86,13 +86,17 @@ public sealed class MessagePlanTests
         Assert.Equal(
         [
             ("p1@example.com", MessageStatuses.Cancelled, p.Deadline - TimeSpan.FromDays(1)),
-            ("p2@example.com", MessageStatuses.Pending, p.Deadline - TimeSpan.FromDays(1)),
+            ("p2@example.com", MessageStatuses.Scheduled, p.Deadline - TimeSpan.FromDays(1)),
             ("p1@example.com", MessageStatuses.Cancelled, p.Deadline - TimeSpan.FromHours(3)),
             ("p2@example.com", MessageStatuses.Scheduled, p.Deadline - TimeSpan.FromHours(3)),
         ], reminders);
         Assert.Empty(plan.Added);
-        Assert.Equal(3, plan.Updated.Count);
-        Assert.Equal(p.Deadline - TimeSpan.FromHours(3), plan.NextReminderAt);
+        Assert.Equal(2, plan.Updated.Count);
+        Assert.DoesNotContain(plan.ToSend, m => m.Kind == MessageKinds.Reminder);
+        // Past due, the first time is still listed: its timer fires at once and SendMessages sends it.
+        Assert.Equal([p.Deadline - TimeSpan.FromDays(1), p.Deadline - TimeSpan.FromHours(3)], plan.ReminderTimes);
+        var due = plan.All.Where(m => MessageChanges.IsDueReminder(m, p.Deadline - TimeSpan.FromDays(1))).Select(m => m.To);
+        Assert.Equal(["p2@example.com"], due);
     }
 
     [Fact]
@@ -109,7 +113,7 @@ public sealed class MessagePlanTests
         Assert.All(plan.All.Where(m => m.Kind == MessageKinds.Reminder), m => Assert.Equal(MessageStatuses.Cancelled, m.Status));
         Assert.Equal(["alice@example.com", "p1@example.com", "p2@example.com"],
             plan.All.Where(m => m.Kind == MessageKinds.Succeeded).Select(m => m.To));
-        Assert.Null(plan.NextReminderAt);
+        Assert.Empty(plan.ReminderTimes);
     }
 
     [Fact]

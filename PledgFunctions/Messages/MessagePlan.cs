@@ -13,7 +13,8 @@ namespace PledgFunctions.Messages;
 /// <item>Nothing before the pledge, nothing at all with <c>notifyPledgers: false</c>.</item>
 /// <item>At the pledge: a share request to each pledger, the receipt to the organizer, and a
 /// reminder per pledger per offset whose due time is after the pledge (scheduled).</item>
-/// <item>A reminder becomes pending when due, cancelled once its share is paid or the purchase final.</item>
+/// <item>A reminder is cancelled once its share is paid or the purchase final; when due, the
+/// orchestration's timer hands it to <see cref="SendMessages"/> (not a look: one engine round trip less each).</item>
 /// <item>Once final: succeeded to every member, or failed to every member who paid, with what they get back.</item>
 /// </list></summary>
 public static class MessagePlan
@@ -58,10 +59,8 @@ public static class MessagePlan
         foreach (var row in rows.Values.Where(m => m.Kind == MessageKinds.Reminder && m.Status is MessageStatuses.Scheduled or MessageStatuses.Pending))
         {
             var paid = shares.FirstOrDefault(s => s.Index == row.ShareIndex)?.State == PurchaseStates.Succeeded;
-            var status = final || paid ? MessageStatuses.Cancelled
-                : row.ScheduledFor <= now + DueTolerance ? MessageStatuses.Pending : row.Status;
-            if (status == row.Status) continue;
-            row.Status = status;
+            if (!final && !paid) continue;
+            row.Status = MessageStatuses.Cancelled;
             if (!added.Contains(row)) updated.Add(row);
         }
 
@@ -96,6 +95,13 @@ public sealed record MessageChanges(List<MessageEntity> Added, List<MessageEntit
 {
     public IEnumerable<MessageEntity> ToSend => All.Where(m => m.Status == MessageStatuses.Pending);
 
-    public DateTimeOffset? NextReminderAt =>
-        All.Where(m => m.Status == MessageStatuses.Scheduled).Select(m => (DateTimeOffset?)m.ScheduledFor).Min();
+    /// <summary>When the reminders still scheduled are due, each time once, earliest first (past ones included:
+    /// their timer fires at once).</summary>
+    public IReadOnlyList<DateTimeOffset> ReminderTimes =>
+        [.. All.Where(m => m.Kind == MessageKinds.Reminder && m.Status == MessageStatuses.Scheduled).Select(m => m.ScheduledFor).Distinct().Order()];
+
+    /// <summary>The reminders a timer set for <paramref name="dueAt"/> sends: scheduled (or still being
+    /// retried) and due by then.</summary>
+    public static bool IsDueReminder(MessageEntity m, DateTimeOffset dueAt) =>
+        m.Kind == MessageKinds.Reminder && (m.Status is MessageStatuses.Scheduled or MessageStatuses.Pending) && m.ScheduledFor <= dueAt + MessagePlan.DueTolerance;
 }

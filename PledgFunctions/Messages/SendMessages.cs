@@ -11,7 +11,9 @@ namespace PledgFunctions.Messages;
 
 /// <param name="PurchaseId">The purchase, and its orchestration's instance id.</param>
 /// <param name="RowKeys">The messages one look of the orchestration found due, in the order scheduled.</param>
-public sealed record SendInput(string PurchaseId, IReadOnlyList<string> RowKeys);
+/// <param name="RemindersDueAt">A reminder timer of the orchestration fired for this time: the reminders
+/// due by then are sent too (cancelled if their share was paid meanwhile), with no look before.</param>
+public sealed record SendInput(string PurchaseId, IReadOnlyList<string> RowKeys, DateTimeOffset? RemindersDueAt = null);
 
 /// <summary>One attempt at the messages one look found due: each rendered from the purchase (links
 /// carry page tokens, so they are never stored or logged), sent over SMTP with its stable
@@ -29,7 +31,7 @@ public sealed record SendInput(string PurchaseId, IReadOnlyList<string> RowKeys)
 /// </list>
 /// A reminder whose share was paid or whose purchase ended meanwhile is cancelled, not sent. A crash
 /// between a send and its record sends that message once more, with the same Message-ID.</summary>
-public sealed class SendMessages(PurchaseTable purchases, IMailSender mail, IOptions<PledgOptions> options, TimeProvider time,
+public sealed class SendMessages(PurchaseTable purchases, MessageBook book, IMailSender mail, IOptions<PledgOptions> options, TimeProvider time,
     ILogger<SendMessages> logger) : TaskActivity<SendInput, string>
 {
     public override Task<string> RunAsync(TaskActivityContext context, SendInput input) => SendAsync(input, CancellationToken.None);
@@ -39,10 +41,8 @@ public sealed class SendMessages(PurchaseTable purchases, IMailSender mail, IOpt
         if (await purchases.GetWithSharesAsync(input.PurchaseId, ct) is not { } found) return "missing";
         var stillPending = 0;
         var reachable = true;
-        foreach (var rowKey in input.RowKeys)
+        foreach (var message in await DueAsync(input, ct))
         {
-            var message = await purchases.GetAsync<MessageEntity>(input.PurchaseId, rowKey, ct);
-            if (message is not { Status: MessageStatuses.Pending }) continue;
             if (!reachable)
             {
                 stillPending++;
@@ -55,6 +55,22 @@ public sealed class SendMessages(PurchaseTable purchases, IMailSender mail, IOpt
         if (stillPending > 0)
             throw new MessageNotSentException($"{stillPending} message(s) of {input.PurchaseId} not sent yet; retried by the orchestration's policy");
         return "done";
+    }
+
+    /// <summary>The messages of the input still to send: those listed (each read alone), or with a
+    /// reminder time every row of the purchase in one range read, its due reminders added.</summary>
+    private async Task<List<MessageEntity>> DueAsync(SendInput input, CancellationToken ct)
+    {
+        if (input.RemindersDueAt is not { } dueAt)
+        {
+            var listed = new List<MessageEntity>();
+            foreach (var rowKey in input.RowKeys)
+                if (await purchases.GetAsync<MessageEntity>(input.PurchaseId, rowKey, ct) is { Status: MessageStatuses.Pending } message) listed.Add(message);
+            return listed;
+        }
+        var keys = input.RowKeys.ToHashSet(StringComparer.Ordinal);
+        return [.. (await book.ListAsync(input.PurchaseId, ct)).OrderBy(m => m.RowKey, StringComparer.Ordinal)
+            .Where(m => m.Status == MessageStatuses.Pending && keys.Contains(m.RowKey) || MessageChanges.IsDueReminder(m, dueAt))];
     }
 
     private async Task<(string Status, bool ServerUp)> SendOneAsync(MessageEntity message, PurchaseWithShares found, CancellationToken ct)
@@ -120,7 +136,7 @@ public sealed class SendMessages(PurchaseTable purchases, IMailSender mail, IOpt
             catch (Exception e) when (StorageErrors.IsConflict(e))
             {
                 var again = await purchases.GetAsync<MessageEntity>(message.PartitionKey, message.RowKey, ct);
-                if (again is not { Status: MessageStatuses.Pending }) return;
+                if (again is not { Status: MessageStatuses.Pending or MessageStatuses.Scheduled }) return;
                 message = again;
             }
         }

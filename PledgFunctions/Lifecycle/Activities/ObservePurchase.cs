@@ -14,9 +14,8 @@ namespace PledgFunctions.Lifecycle;
 /// <param name="Lingering">The orchestration already knows the purchase is final (kept for histories recorded before <paramref name="Seen"/>).</param>
 /// <param name="Seen">What the orchestration's last look saw of the purchase (<see cref="PurchaseObservation.Seen"/>):
 /// notifications and messages are looked at again only when it changed (a pledge, a payment, the final state).</param>
-/// <param name="RemindersDue">A reminder's timer fired: the messages are looked at whatever was seen.</param>
 public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange> Pending, bool FirstLook = false, bool Lingering = false,
-    string? Seen = null, bool RemindersDue = false);
+    string? Seen = null);
 
 /// <summary>What storage says about a purchase, for its orchestration to follow.</summary>
 /// <param name="Exists">The purchase row is there (false: not landed yet, or never will).</param>
@@ -30,13 +29,13 @@ public sealed record ObserveInput(string PurchaseId, IReadOnlyList<PendingChange
 /// <param name="EventsToRetry">Only in histories recorded when the observation made each notification's
 /// first attempt (those whose attempt failed): kept so that such instances replay.</param>
 /// <param name="MessagesToSend">The emails due and not sent yet (message row keys).</param>
-/// <param name="NextReminderAt">When the next scheduled reminder is due, if any.</param>
+/// <param name="ReminderTimes">When the reminders still scheduled are due (null: the messages were not looked at).</param>
 /// <param name="Seen">What this look saw (pledge, paid shares, state), for the next look's <see cref="ObserveInput.Seen"/>;
 /// null when the notifications and messages could not be looked at (the next look tries again).</param>
 public sealed record PurchaseObservation(
     bool Exists, string State, DateTimeOffset Deadline,
     IReadOnlyList<PendingChange> StillPending, DateTimeOffset? RecheckAt, IReadOnlyList<string> EventsToDeliver, bool MoneyDue = false,
-    IReadOnlyList<string>? EventsToRetry = null, IReadOnlyList<string>? MessagesToSend = null, DateTimeOffset? NextReminderAt = null,
+    IReadOnlyList<string>? EventsToRetry = null, IReadOnlyList<string>? MessagesToSend = null, IReadOnlyList<DateTimeOffset>? ReminderTimes = null,
     string? Seen = null);
 
 /// <summary>Reads the purchase (enforcing its deadline, like every read), settles the card
@@ -96,7 +95,7 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
         // Events and messages come with a pledge, a payment or the final state, all of which change
         // what is seen: a look that sees nothing new reads neither (two range queries less per look).
         var seen = Seen(purchase);
-        if (seen == input.Seen && !input.RemindersDue) return observed with { Seen = seen };
+        if (seen == input.Seen) return observed with { Seen = seen };
         try
         {
             // Events are written only with a notificationUrl, which cannot change once pledged.
@@ -106,8 +105,8 @@ public sealed class ObservePurchase(DeadlineEnforcer deadlines, ChargeSettlement
             return observed with
             {
                 EventsToDeliver = events.Select(e => e.EventId).ToList(),
-                MessagesToSend = planned?.ToSend.Select(m => m.RowKey).ToList(),
-                NextReminderAt = planned?.NextReminderAt,
+                MessagesToSend = planned?.ToSend.Select(m => m.RowKey).ToList() ?? [],
+                ReminderTimes = planned?.ReminderTimes ?? [],
                 Seen = seen,
             };
         }
