@@ -17,6 +17,9 @@ public sealed class HostJsonInEffectTests(FunctionsHostFixture fixture, ITestOut
     public async Task TheTaskHubIsTheOneHostJsonDescribes()
     {
         var service = (FunctionsHostProcess)fixture.Require();
+        // What the lifecycle logs, not the start: a health probe the fixture gave up on while the host
+        // was still starting (a loaded machine) is logged by the host as a failed invocation.
+        var before = service.Log().Length;
         var (purchase, pledge) = await PledgedPurchaseAsync(service, pledgers: 1);
         await (await RetryingUnavailableAsync(() => PayAsync(service.Client(null), ShareToken(pledge, 1)))).AssertOkAsync();
 
@@ -38,7 +41,7 @@ public sealed class HostJsonInEffectTests(FunctionsHostFixture fixture, ITestOut
         await Eventually.TrueAsync(() => Task.FromResult(service.Log().Contains("Executed 'Functions.PurchaseLifecycle'", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30), "the host ran the orchestration");
         await MoneyCheckAtRest(service, purchase.GetProperty("id").GetString()!);
-        var alarming = service.Log().Split('\n').Where(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal)
+        var alarming = service.Log()[before..].Split('\n').Where(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal)
                                                            || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
         Assert.True(alarming.Count == 0, "the host's console warned:\n" + string.Join('\n', alarming));
     }
