@@ -5,7 +5,7 @@ using PledgFunctions.Email;
 namespace PledgFunctions.Hosting;
 
 /// <summary>In Development with no <c>Pledg:Email:Smtp:Host</c>, mail goes to a local SMTP sink with a
-/// web inbox (smtp4dev, the dotnet tool pinned in .config/dotnet-tools.json): this starts it unless its
+/// web inbox (smtp4dev, the dotnet tool pinned in tools/mail-sink/.config/dotnet-tools.json): this starts it unless its
 /// port already answers, keeps its data in the git-ignored <c>.smtp4dev/</c>, and stops it with the
 /// service. In the background, unlike Azurite: the service works without it (a send that finds no sink
 /// is retried), and smtp4dev takes seconds to start.</summary>
@@ -39,7 +39,7 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A failing BackgroundService stops the host: the service must run on without its inbox.
-            logger.LogError(e, "Could not start smtp4dev: mail is not delivered. Run 'dotnet tool restore' in {Root}, or set Pledg:Email:Smtp:Host", root);
+            logger.LogError(e, "Could not start smtp4dev: mail is not delivered. Run 'dotnet tool restore' in {Folder}, or set Pledg:Email:Smtp:Host", ToolFolder(root));
         }
     }
 
@@ -61,19 +61,24 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
             await Task.Delay(200, ct);
         }
         if (_sink.HasExited)
-            logger.LogError("smtp4dev exited with code {Code} before port {Port} answered: mail is not delivered. Run 'dotnet tool restore' in {Root}, or set Pledg:Email:Smtp:Host",
-                _sink.ExitCode, DevelopmentMailSink.SmtpPort, root);
+            logger.LogError("smtp4dev exited with code {Code} before port {Port} answered: mail is not delivered. Run 'dotnet tool restore' in {Folder}, or set Pledg:Email:Smtp:Host",
+                _sink.ExitCode, DevelopmentMailSink.SmtpPort, ToolFolder(root));
         else
             logger.LogError("smtp4dev did not open ports {Port} and {InboxPort} within {Timeout}", DevelopmentMailSink.SmtpPort, DevelopmentMailSink.InboxPort, StartTimeout);
         return false;
     }
+
+    /// <summary>smtp4dev has a tool manifest of its own (tools/mail-sink/.config/dotnet-tools.json):
+    /// the repository's `dotnet tool restore` (the tests run it for the client generators) does not
+    /// download its 170 MB.</summary>
+    private static string ToolFolder(string root) => Path.Combine(root, "tools", "mail-sink");
 
     private Process Launch(string root)
     {
         var data = Path.Combine(root, ".smtp4dev");
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = root,
+            WorkingDirectory = ToolFolder(root),
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -100,7 +105,7 @@ internal sealed class DevelopmentMailLauncher(IOptions<PledgOptions> options, IH
     private async Task<bool> RestoreToolsAsync(string root, CancellationToken ct)
     {
         logger.LogInformation("Running 'dotnet tool restore' for smtp4dev");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = ToolFolder(root), RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("tool");
         start.ArgumentList.Add("restore");
         using var restore = Process.Start(start);
